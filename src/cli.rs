@@ -1,0 +1,155 @@
+//! The command line (clap derive). Every flag is documented here once; `--help` is generated.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::inventory::Confidence;
+use crate::report::OutputFormat;
+
+/// Finds where personal data lives: Latvian personal codes, e-mails, phones, IBANs, IP
+/// addresses, payment cards and special-category indicators, written as a JSON inventory.
+#[derive(Debug, Parser)]
+#[command(name = "piimap", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and folders and write the inventory.
+    Scan(ScanArgs),
+    /// List the detection rules or check their examples.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Generate a synthetic corpus with planted personal data (for tests and benchmarks).
+    #[command(hide = true)]
+    GenerateCorpus(CorpusArgs),
+}
+
+/// `piimap scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or folders to scan [default: the current directory].
+    pub paths: Vec<PathBuf>,
+    /// Write the inventory to FILE (atomically, owner-only) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Inventory format.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: OutputFormat,
+    /// Also list the distinct raw values per kind (for the data owner's own verification).
+    #[arg(long)]
+    pub reveal: bool,
+    /// Leave out paths matching GLOB (gitignore syntax, relative to the first root); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Worker threads [default: the number of CPUs]. On slow network shares more threads than
+    /// CPUs can help.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip (and list) files larger than SIZE: bytes, or with K, M, G, T (powers of 1024).
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Drop findings below this confidence.
+    #[arg(long, value_enum, default_value = "medium")]
+    pub min_confidence: Confidence,
+    /// Masked samples to keep per kind per file.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub samples: usize,
+    /// Use the rule files in DIR instead of the built-in rules.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Fingerprint key file [default: $PIIMAP_KEY_FILE, else piimap/fingerprint.key in the user
+    /// config directory]; created with owner-only permissions on first use.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Follow symbolic links (by default they are listed, not followed).
+    #[arg(short = 'L', long)]
+    pub follow_links: bool,
+    /// No summary or progress on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `piimap rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Every rule: id, kind, category, and what validates it.
+    List {
+        /// Use the rule files in DIR instead of the built-in rules.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// Run every rule's own positive and negative examples.
+    Check {
+        /// Use the rule files in DIR instead of the built-in rules.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+/// `piimap generate-corpus`.
+#[derive(Debug, Args)]
+pub struct CorpusArgs {
+    /// Directory to create (must not exist or be empty).
+    pub dir: PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Approximate total size, e.g. 100M.
+    #[arg(long, default_value = "10M", value_parser = parse_size)]
+    pub size: u64,
+    /// Planted values per MB of text (density of personal data).
+    #[arg(long, default_value_t = 200)]
+    pub density: u32,
+}
+
+/// Parses `1234`, `64K`, `100M`, `4G`, `1T` (optionally with `B` or `iB`), powers of 1024.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("unknown size unit in `{s}` (use K, M, G or T)")),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("`{s}` is not a size"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("64K"), Ok(65536));
+        assert_eq!(parse_size("100MB"), Ok(100 << 20));
+        assert_eq!(parse_size("4GiB"), Ok(4 << 30));
+        assert_eq!(parse_size("1t"), Ok(1 << 40));
+        assert!(parse_size("12X").is_err());
+        assert!(parse_size("M").is_err());
+    }
+
+    #[test]
+    fn cli_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,189 @@
+//! The subcommands: turn parsed arguments into library calls and an exit code. Errors are
+//! printed here, once, as `piimap: error: ...`.
+
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime};
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{Cli, Command, CorpusArgs, RulesCommand, ScanArgs};
+use crate::detect::RuleSet;
+use crate::exit_code::ExitCode;
+use crate::inventory::fingerprint::FingerprintKey;
+use crate::inventory::{SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
+use crate::report::{InventoryWriter, Progress, SummaryBuilder, print_summary};
+use crate::scan::{ScanOptions, Scanner, rfc3339};
+use crate::walk::WalkOptions;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules(RulesCommand::List { rules }) => rules_list(rules),
+        Command::Rules(RulesCommand::Check { rules }) => rules_check(rules),
+        Command::GenerateCorpus(args) => generate_corpus(args),
+    };
+    result.unwrap_or_else(|err| {
+        eprintln!("piimap: error: {err:#}");
+        match err.downcast_ref::<UsageError>() {
+            Some(_) => ExitCode::UsageError,
+            None => ExitCode::FatalError,
+        }
+    })
+}
+
+/// A mistake on the command line found after parsing (a root that does not exist...).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct UsageError(String);
+
+fn scan(args: ScanArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let started_at = rfc3339(SystemTime::now()).unwrap_or_default();
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    if let Some(missing) = roots.iter().find(|r| std::fs::symlink_metadata(r).is_err()) {
+        bail!(UsageError(format!(
+            "{}: no such file or directory",
+            missing.display()
+        )));
+    }
+    if args.threads == Some(0) {
+        bail!(UsageError("--threads must be at least 1".into()));
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
+    let rules = RuleSet::load(args.rules.as_deref())?;
+    let key_path = match &args.key_file {
+        Some(p) => p.clone(),
+        None => FingerprintKey::default_path()?,
+    };
+    let key = FingerprintKey::load_or_create(&key_path)?;
+    let mut writer = InventoryWriter::create(args.output.as_deref(), args.format)?;
+    let own_files = [Some(key_path.as_path()), writer.temp_path()]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let options = ScanOptions {
+        walk: WalkOptions {
+            roots: roots.clone(),
+            exclude: args.exclude.clone(),
+            follow_links: args.follow_links,
+            threads,
+        },
+        max_file_size: args.max_file_size,
+        min_confidence: args.min_confidence,
+        reveal: args.reveal,
+        samples: args.samples,
+        own_files,
+    };
+    let header = ScanHeader {
+        tool: "piimap".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        schema_version: SCHEMA_VERSION,
+        started_at,
+        host: gethostname::gethostname().to_string_lossy().into_owned(),
+        roots: roots.iter().map(|r| r.display().to_string()).collect(),
+        options: ScanOptionsRecord {
+            min_confidence: args.min_confidence,
+            max_file_size: args.max_file_size,
+            exclude: args.exclude.clone(),
+            follow_links: args.follow_links,
+            reveal: args.reveal,
+            samples: args.samples,
+            threads,
+            rules_dir: args.rules.as_ref().map(|d| d.display().to_string()),
+        },
+        rules: rules.rules().iter().map(|r| r.id.clone()).collect(),
+    };
+    let scanner = Scanner::new(rules, key, options);
+    writer.begin(&header)?;
+    let mut summary = SummaryBuilder::default();
+    let mut progress = Progress::new(!args.quiet);
+    let mut gaps = false;
+    scanner.run(|outcome| {
+        summary.add(&outcome);
+        gaps |= outcome
+            .record
+            .reason
+            .as_ref()
+            .is_some_and(|r| r.code.leaves_gap());
+        if outcome.is_listed() {
+            writer.record(&outcome.record)?;
+        }
+        progress.tick(summary.summary(), started);
+        Ok(())
+    })?;
+    progress.clear();
+    let summary = summary.finish(
+        rfc3339(SystemTime::now()).unwrap_or_default(),
+        started.elapsed().as_secs_f64(),
+    );
+    writer.finish(&summary)?;
+    if !args.quiet {
+        print_summary(&summary);
+    }
+    Ok(if gaps {
+        ExitCode::Incomplete
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn rules_list(dir: Option<PathBuf>) -> Result<ExitCode> {
+    let set = RuleSet::load(dir.as_deref())?;
+    println!("{:<28} {:<22} {:<18} validator", "id", "kind", "category");
+    for rule in set.rules() {
+        println!(
+            "{:<28} {:<22} {:<18} {}",
+            rule.id,
+            rule.kind,
+            rule.category.name(),
+            rule.validator
+        );
+        println!("    {}", rule.name);
+        println!("    checks: {}", rule.validator().describe());
+    }
+    Ok(ExitCode::Success)
+}
+
+fn rules_check(dir: Option<PathBuf>) -> Result<ExitCode> {
+    let set = RuleSet::load(dir.as_deref())?;
+    let failures = set.check_examples();
+    let examples: usize = set
+        .rules()
+        .iter()
+        .map(|r| r.examples.len() + r.negative_examples.len())
+        .sum();
+    for f in &failures {
+        println!("FAIL {}: {:?}: {}", f.rule, f.text, f.problem);
+    }
+    println!(
+        "{} passed, {} failed ({} rules)",
+        examples - failures.len(),
+        failures.len(),
+        set.rules().len()
+    );
+    Ok(if failures.is_empty() {
+        ExitCode::Success
+    } else {
+        ExitCode::FatalError
+    })
+}
+
+fn generate_corpus(args: CorpusArgs) -> Result<ExitCode> {
+    let truth = crate::corpus::generate(&args.dir, args.seed, args.size, args.density)
+        .with_context(|| format!("cannot generate a corpus in {}", args.dir.display()))?;
+    eprintln!(
+        "piimap: wrote {} files, {} planted values, to {}",
+        truth.files,
+        truth.planted,
+        args.dir.display()
+    );
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,608 @@
+//! A reproducible synthetic corpus: Latvian-like office text with planted personal data (every
+//! value valid by construction) and hard negatives (company numbers count as their own kind;
+//! invoice numbers, wrong check digits, impossible dates, version strings, clause numbers, GUIDs,
+//! ISBNs, timestamps, image names with `@`, amounts). The ground truth of every file is written
+//! beside the tree, so tests can measure precision and recall per kind, and benchmarks have a
+//! share-like tree to scan. Used by `piimap generate-corpus`, the tests and `benches/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use encoding_rs::WINDOWS_1257;
+use serde::{Deserialize, Serialize};
+
+use crate::detect::validators::{
+    company_code_check_digit, iban_check_digits, luhn_check_digit, personal_code_check_digit,
+};
+
+/// SplitMix64: small, seeded, good enough for test data.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// A random element.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    fn digits(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.below(10) as u8).collect()
+    }
+}
+
+fn digits_str(d: &[u8]) -> String {
+    d.iter().map(|x| char::from(b'0' + x)).collect()
+}
+
+/// Planted values of one file: kind → normalised values (as the validators normalise them).
+pub type FileTruth = BTreeMap<String, BTreeSet<String>>;
+
+/// The ground truth of a generated corpus.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Truth {
+    /// Files written.
+    pub files: usize,
+    /// Values planted.
+    pub planted: usize,
+    /// Per file (path relative to the share directory): the planted values.
+    pub by_file: BTreeMap<String, FileTruth>,
+}
+
+const FIRST_NAMES: &[&str] = &[
+    "Jānis",
+    "Anna",
+    "Pēteris",
+    "Līga",
+    "Kristaps",
+    "Ilze",
+    "Mārtiņš",
+    "Dace",
+    "Andris",
+    "Inese",
+    "Ģirts",
+    "Žanete",
+];
+const SURNAMES: &[&str] = &[
+    "Bērziņš",
+    "Kalniņa",
+    "Ozols",
+    "Liepa",
+    "Krūmiņš",
+    "Zariņa",
+    "Jansons",
+    "Ozoliņa",
+    "Vītols",
+    "Kļaviņa",
+    "Šteins",
+    "Ēcis",
+];
+const WORDS: &[&str] = &[
+    "iesniegums",
+    "par",
+    "lēmums",
+    "saskaņā",
+    "ar",
+    "pašvaldības",
+    "dokuments",
+    "pielikums",
+    "noteikumi",
+    "domes",
+    "sēdes",
+    "protokols",
+    "izskatīja",
+    "nolēma",
+    "apstiprināt",
+    "līgums",
+    "pakalpojums",
+    "iedzīvotāju",
+    "reģistrs",
+    "atbilstoši",
+    "termiņš",
+    "datums",
+    "iestāde",
+    "nodaļa",
+    "vadītājs",
+    "darbinieks",
+    "sociālā",
+    "palīdzība",
+    "būvniecība",
+    "zemesgrāmata",
+    "adrese",
+    "Rīga",
+    "Jelgava",
+    "ielā",
+    "dzīvoklis",
+    "maksājums",
+    "summa",
+    "euro",
+];
+const DOMAINS: &[&str] = &[
+    "pasts.lv",
+    "inbox.lv",
+    "gmail.com",
+    "riga.lv",
+    "vid.gov.lv",
+    "example.lv",
+    "tvnet.lv",
+];
+const BANKS: &[&str] = &["HABA", "UNLA", "PARX", "RIKO", "NDEA", "TREL", "RTMB"];
+
+/// What a generator of one planted line returns: the line and, for positives, `(kind, value)`.
+type Planted = (String, Option<(&'static str, String)>);
+
+/// A valid old-format personal code, as `(written, normalised)`.
+fn personal_code(rng: &mut Rng) -> (String, String) {
+    let (day, month) = (1 + rng.below(28) as u8, 1 + rng.below(12) as u8);
+    let year = 1930 + rng.below(86) as u16; // 1930..2015
+    let century = if year >= 2000 { 2 } else { 1 };
+    let yy = (year % 100) as u8;
+    let mut d = vec![
+        day / 10,
+        day % 10,
+        month / 10,
+        month % 10,
+        yy / 10,
+        yy % 10,
+        century,
+    ];
+    d.extend(rng.digits(3));
+    d.push(personal_code_check_digit(&d));
+    let s = digits_str(&d);
+    let written = if rng.below(3) == 0 {
+        s.clone()
+    } else {
+        format!("{}-{}", &s[..6], &s[6..])
+    };
+    (written, s)
+}
+
+/// A new-format personal code with its check digit.
+fn new_personal_code(rng: &mut Rng) -> (String, String) {
+    let mut d = vec![3, 2 + rng.below(8) as u8];
+    d.extend(rng.digits(8));
+    d.push(personal_code_check_digit(&d));
+    let s = digits_str(&d);
+    (format!("{}-{}", &s[..6], &s[6..]), s)
+}
+
+fn company_code(rng: &mut Rng) -> String {
+    loop {
+        let mut d = vec![*rng.pick(&[4u8, 5, 9])];
+        d.extend(rng.digits(9));
+        if let Some(c) = company_code_check_digit(&d) {
+            d.push(c);
+            return digits_str(&d);
+        }
+    }
+}
+
+fn email(rng: &mut Rng) -> (String, String) {
+    let first = fold_ascii(*rng.pick(FIRST_NAMES));
+    let last = fold_ascii(*rng.pick(SURNAMES));
+    let n = rng.below(100);
+    let local = match rng.below(3) {
+        0 => format!("{first}.{last}"),
+        1 => format!("{first}{n}"),
+        _ => format!("{}{last}", &first[..1]),
+    };
+    let addr = format!("{local}@{}", rng.pick(DOMAINS));
+    let written = if rng.below(4) == 0 {
+        addr.to_uppercase()
+    } else {
+        addr.clone()
+    };
+    (written, addr.to_lowercase())
+}
+
+fn fold_ascii(s: &str) -> String {
+    s.chars()
+        .map(|c| match c.to_lowercase().next().unwrap_or(c) {
+            'ā' => 'a',
+            'č' => 'c',
+            'ē' => 'e',
+            'ģ' => 'g',
+            'ī' => 'i',
+            'ķ' => 'k',
+            'ļ' => 'l',
+            'ņ' => 'n',
+            'š' => 's',
+            'ū' => 'u',
+            'ž' => 'z',
+            c => c,
+        })
+        .collect()
+}
+
+/// A Latvian mobile or fixed number, as `(national 8 digits, normalised +371...)`.
+fn phone(rng: &mut Rng) -> (String, String) {
+    let mut d = vec![*rng.pick(&[2u8, 6])];
+    d.push(if d[0] == 2 {
+        *rng.pick(&[0u8, 1, 2, 4, 5, 6, 7, 8, 9])
+    } else {
+        rng.below(10) as u8
+    });
+    d.extend(rng.digits(6));
+    let s = digits_str(&d);
+    (s.clone(), format!("+371{s}"))
+}
+
+fn grouped_phone(rng: &mut Rng, national: &str) -> String {
+    match rng.below(4) {
+        0 => national.to_string(),
+        1 => format!("{} {} {}", &national[..2], &national[2..5], &national[5..]),
+        2 => format!("{} {}", &national[..4], &national[4..]),
+        _ => format!("{} {}", &national[..3], &national[3..]),
+    }
+}
+
+fn iban(rng: &mut Rng) -> (String, String) {
+    let bban = format!("{}{}", rng.pick(BANKS), digits_str(&rng.digits(13)));
+    let check = iban_check_digits("LV", &bban);
+    let compact = format!("LV{check:02}{bban}");
+    let written = if rng.below(2) == 0 {
+        compact
+            .as_bytes()
+            .chunks(4)
+            .map(|c| std::str::from_utf8(c).unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        compact.clone()
+    };
+    (written, compact)
+}
+
+fn card(rng: &mut Rng) -> (String, String) {
+    let mut d = if rng.below(2) == 0 {
+        vec![4]
+    } else {
+        vec![5, 1 + rng.below(5) as u8]
+    };
+    let body = 15 - d.len();
+    d.extend(rng.digits(body));
+    d.push(luhn_check_digit(&d));
+    let s = digits_str(&d);
+    let written = if rng.below(2) == 0 {
+        format!("{} {} {} {}", &s[..4], &s[4..8], &s[8..12], &s[12..])
+    } else {
+        s.clone()
+    };
+    (written, s)
+}
+
+fn public_ip(rng: &mut Rng) -> String {
+    let first = *rng.pick(&[62u64, 80, 81, 83, 85, 87, 91, 94, 159, 195, 212, 213]);
+    format!(
+        "{first}.{}.{}.{}",
+        rng.below(256),
+        rng.below(256),
+        1 + rng.below(254)
+    )
+}
+
+/// One planted positive with its context, in one of several written forms.
+fn positive(rng: &mut Rng) -> Planted {
+    let name = format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(SURNAMES));
+    match rng.below(11) {
+        0 | 1 => {
+            let (w, v) = personal_code(rng);
+            let line = match rng.below(4) {
+                0 => format!("{name}, personas kods {w}, iesniedza iesniegumu."),
+                1 => format!("Personas kods: {w}"),
+                2 => format!("{name} (p.k. {w}) dzīvo Rīgā."),
+                _ => format!("Iesniedzējs {name}, {w}, lūdz izsniegt izziņu."),
+            };
+            (line, Some(("lv_personal_code", v)))
+        }
+        2 => {
+            let (w, v) = new_personal_code(rng);
+            (
+                format!("{name}, pers. kods {w}"),
+                Some(("lv_personal_code", v)),
+            )
+        }
+        3 | 4 => {
+            let (w, v) = email(rng);
+            let line = match rng.below(3) {
+                0 => format!("Kontaktpersona: {name}, e-pasts: {w}"),
+                1 => format!("Lūdzam sūtīt atbildi uz {w}."),
+                _ => format!("<a href=\"mailto:{w}\">{name}</a>"),
+            };
+            (line, Some(("email", v)))
+        }
+        5 | 6 => {
+            let (national, v) = phone(rng);
+            let grouped = grouped_phone(rng, &national);
+            let line = match rng.below(4) {
+                0 => format!("tālr. {grouped}"),
+                1 => format!("Tālrunis: +371 {grouped}"),
+                2 => format!("Zvanīt {name} pa tālruni {grouped} darba laikā."),
+                _ => format!("mob. (+371) {grouped}, {name}"),
+            };
+            (line, Some(("phone", v)))
+        }
+        7 => {
+            let (w, v) = iban(rng);
+            let line = match rng.below(2) {
+                0 => format!("Konts (IBAN): {w}"),
+                _ => format!("Pārskaitīt uz {name} kontu {w} līdz mēneša beigām."),
+            };
+            (line, Some(("iban", v)))
+        }
+        8 => {
+            let ip = public_ip(rng);
+            let line = match rng.below(2) {
+                0 => format!(
+                    "{ip} - - [12/Mar/2024:10:15:32 +0200] \"GET /pakalpojumi HTTP/1.1\" 200 5120"
+                ),
+                _ => format!("Pieslēgšanās no IP adreses {ip} konstatēta 12.03.2024."),
+            };
+            (line, Some(("ipv4", ip)))
+        }
+        9 => {
+            let (w, v) = card(rng);
+            (
+                format!("Kartes numurs {w}, derīga līdz 12/27"),
+                Some(("payment_card", v)),
+            )
+        }
+        _ => {
+            let code = company_code(rng);
+            let line = match rng.below(2) {
+                0 => format!("SIA \"Piemērs\", reģ. Nr. {code}, juridiskā adrese Rīgā"),
+                _ => format!("Pasūtītājs: pašvaldība, nodokļu maksātāja kods LV{code}"),
+            };
+            (line, Some(("lv_company_code", code)))
+        }
+    }
+}
+
+/// One hard negative: looks like personal data, is not.
+fn negative(rng: &mut Rng) -> String {
+    match rng.below(14) {
+        0 => {
+            // A personal-code shape with a wrong check digit.
+            let (_, v) = personal_code(rng);
+            let mut d: Vec<u8> = v.bytes().map(|b| b - b'0').collect();
+            d[10] = (d[10] + 1 + rng.below(8) as u8) % 10;
+            if personal_code_check_digit(&d[..10]) == d[10] {
+                d[10] = (d[10] + 1) % 10;
+            }
+            let s = digits_str(&d);
+            format!("Rēķins Nr. {}-{} apmaksāts.", &s[..6], &s[6..])
+        }
+        1 => {
+            // An impossible date (month 13-19) with a matching check digit.
+            let mut d = vec![
+                1 + rng.below(2) as u8,
+                rng.below(10) as u8,
+                1,
+                3 + rng.below(7) as u8,
+            ];
+            d.extend(rng.digits(2));
+            d.push(1);
+            d.extend(rng.digits(3));
+            d.push(personal_code_check_digit(&d));
+            format!("Lietas numurs {}", digits_str(&d))
+        }
+        2 => format!(
+            "Programmatūras versija v{}.{}.{}.{}",
+            rng.below(10),
+            rng.below(10),
+            rng.below(10),
+            rng.below(300)
+        ),
+        3 => format!(
+            "{}.{}.{}.{}. apakšpunkts nosaka kārtību.",
+            1 + rng.below(9),
+            1 + rng.below(9),
+            1 + rng.below(9),
+            1 + rng.below(9)
+        ),
+        4 => format!(
+            "Dokumenta ID {:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            rng.next_u64() as u32,
+            rng.below(0x10000),
+            rng.below(0x10000),
+            rng.below(0x10000),
+            rng.next_u64() & 0xFFFF_FFFF_FFFF
+        ),
+        5 => format!(
+            "ISBN 978-9984-{}-{}-{}",
+            rng.below(9000) + 1000,
+            rng.below(90) + 10,
+            rng.below(10)
+        ),
+        6 => format!(
+            "timestamp={}",
+            1_500_000_000_000 + rng.below(200_000_000_000)
+        ),
+        7 => format!("<img src=\"logo@{}x.png\"> attēls@2x.jpg", 2 + rng.below(2)),
+        8 => format!(
+            "Summa: {} {:03} {:03},{:02} EUR",
+            1 + rng.below(99),
+            rng.below(1000),
+            rng.below(1000),
+            rng.below(100)
+        ),
+        9 => format!(
+            "Līguma summa {} euro, apmaksas termiņš {:02}.{:02}.2024.",
+            10_000_000 + rng.below(89_999_999),
+            1 + rng.below(28),
+            1 + rng.below(12)
+        ),
+        10 => format!(
+            "Nr.p.k. {}; datums {:02}.{:02}.{}",
+            rng.below(500),
+            1 + rng.below(28),
+            1 + rng.below(12),
+            2000 + rng.below(25)
+        ),
+        11 => {
+            // 11 digits starting 6-8: neither a personal code (0-3) nor a company number (4, 5, 9).
+            format!(
+                "Pasūtījuma numurs {}{}",
+                6 + rng.below(3),
+                digits_str(&rng.digits(10))
+            )
+        }
+        12 => format!(
+            "Oracle datubāzes versija {}.{}.0.{}",
+            11 + rng.below(9),
+            rng.below(3),
+            1 + rng.below(4)
+        ),
+        _ => format!(
+            "Build {}.{}.{}.{} (x64)",
+            10 + rng.below(5),
+            rng.below(10),
+            19000 + rng.below(2000),
+            rng.below(2000)
+        ),
+    }
+}
+
+/// Latvian-like prose of about `bytes` bytes with `density` planted values per MB. Returns the
+/// text and the planted `(kind, value)` pairs.
+pub fn latvian_text(
+    rng: &mut Rng,
+    bytes: usize,
+    density: u32,
+) -> (String, Vec<(&'static str, String)>) {
+    let mut text = String::with_capacity(bytes + 256);
+    let mut planted = Vec::new();
+    // One planted line (positive or negative) every `gap` bytes on average.
+    let gap = (1_000_000 / u64::from(density.max(1))).max(100);
+    while text.len() < bytes {
+        let sentence_words = 6 + rng.below(12);
+        for i in 0..sentence_words {
+            let w = *rng.pick(WORDS);
+            if i == 0 {
+                let mut c = w.chars();
+                text.extend(c.next().into_iter().flat_map(char::to_uppercase));
+                text.push_str(c.as_str());
+            } else {
+                text.push(' ');
+                text.push_str(w);
+            }
+        }
+        text.push_str(".\n");
+        if rng.below(gap) < 120 {
+            if rng.below(3) == 0 {
+                text.push_str(&negative(rng));
+            } else {
+                let (line, value) = positive(rng);
+                text.push_str(&line);
+                planted.extend(value);
+            }
+            text.push('\n');
+        }
+    }
+    (text, planted)
+}
+
+/// A CSV export: a header row and people rows (`;`-separated, as Latvian Excel writes).
+fn csv_table(rng: &mut Rng, rows: usize) -> (String, Vec<(&'static str, String)>) {
+    let mut text = String::from("Nr.p.k.;Vārds;Uzvārds;Personas kods;E-pasts;Tālrunis;Summa\n");
+    let mut planted = Vec::new();
+    for i in 1..=rows {
+        let (pk_w, pk) = personal_code(rng);
+        let (mail_w, mail) = email(rng);
+        let (national, tel) = phone(rng);
+        text.push_str(&format!(
+            "{i};{};{};{pk_w};{mail_w};+371 {national};{},{:02}\n",
+            rng.pick(FIRST_NAMES),
+            rng.pick(SURNAMES),
+            rng.below(5000),
+            rng.below(100)
+        ));
+        planted.extend([("lv_personal_code", pk), ("email", mail), ("phone", tel)]);
+    }
+    (text, planted)
+}
+
+/// Writes a corpus of about `size` bytes under `dir/share`, and the truth to `dir/truth.json`.
+pub fn generate(dir: &Path, seed: u64, size: u64, density: u32) -> Result<Truth> {
+    if dir.exists() && fs::read_dir(dir)?.next().is_some() {
+        bail!("{} exists and is not empty", dir.display());
+    }
+    let share = dir.join("share");
+    let mut rng = Rng::new(seed);
+    let mut truth = Truth::default();
+    let mut written = 0u64;
+    let mut n = 0usize;
+    while written < size {
+        let folder = format!("nodala_{:02}/{}", rng.below(8), 2015 + rng.below(10));
+        let kind = rng.below(10);
+        let (name, text, planted) = match kind {
+            0 | 1 => {
+                let rows = 20 + rng.below(200) as usize;
+                let (t, p) = csv_table(&mut rng, rows);
+                (format!("{folder}/saraksts_{n}.csv"), t, p)
+            }
+            _ => {
+                let len = 2_000 + rng.below(60_000) as usize;
+                let (t, p) = latvian_text(&mut rng, len, density);
+                let ext = *rng.pick(&["txt", "txt", "log", "html"]);
+                (format!("{folder}/dokuments_{n}.{ext}"), t, p)
+            }
+        };
+        // Most files UTF-8; some Windows-1257 (legacy Latvian), some UTF-16LE with BOM.
+        let bytes = match rng.below(10) {
+            0 => WINDOWS_1257.encode(&text).0.into_owned(),
+            1 => {
+                let mut b = vec![0xFF, 0xFE];
+                b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+                b
+            }
+            _ => text.into_bytes(),
+        };
+        let path = share.join(&name);
+        fs::create_dir_all(path.parent().expect("file has a folder"))?;
+        fs::write(&path, &bytes)?;
+        written += bytes.len() as u64;
+        truth.planted += planted.len();
+        let entry = truth.by_file.entry(name).or_default();
+        for (kind, value) in planted {
+            entry.entry(kind.to_string()).or_default().insert(value);
+        }
+        n += 1;
+    }
+    truth.files = n;
+    fs::write(dir.join("truth.json"), serde_json::to_vec_pretty(&truth)?)?;
+    Ok(truth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_text() {
+        let a = latvian_text(&mut Rng::new(7), 10_000, 500);
+        let b = latvian_text(&mut Rng::new(7), 10_000, 500);
+        assert_eq!(a, b);
+        assert!(!a.1.is_empty());
+    }
+}

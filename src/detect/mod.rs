@@ -1,0 +1,499 @@
+//! Detection: rules (data) compiled into one multi-pattern regex plus one keyword automaton;
+//! validators, boundaries and context keywords run only on candidates.
+
+mod context;
+pub mod rules;
+pub mod validators;
+
+use std::ops::Range;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, PatternID};
+
+use crate::inventory::{Confidence, ContextEvidence};
+use context::ContextMatcher;
+pub use rules::{Boundary, Rule, RuleError};
+use validators::Validator;
+
+/// One validated match in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Index of the rule in the [`RuleSet`].
+    pub rule: usize,
+    /// Byte span of the value in the scanned text.
+    pub span: Range<usize>,
+    /// The normalised value (see [`validators::Validated::value`]).
+    pub value: String,
+    /// Final confidence, after context.
+    pub confidence: Confidence,
+    /// Checks the value passed.
+    pub checks: Vec<&'static str>,
+    /// Non-personal facts about the value.
+    pub attributes: Vec<(&'static str, String)>,
+    /// The context keyword that changed the confidence, if any.
+    pub context: Option<ContextEvidence>,
+}
+
+/// The compiled rule set; shared by all threads (each has its own [`Detector`]).
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    validators: Vec<Validator>,
+    regex: Option<Regex>,
+    /// Rule index of each regex pattern.
+    pattern_rule: Vec<usize>,
+    keywords: Option<KeywordMatcher>,
+    contexts: Vec<Option<ContextMatcher>>,
+}
+
+/// All keyword-rule terms in one automaton.
+#[derive(Debug)]
+struct KeywordMatcher {
+    automaton: AhoCorasick,
+    /// `(rule index, tier, canonical term)` per automaton pattern.
+    terms: Vec<(usize, &'static str, String)>,
+}
+
+impl RuleSet {
+    /// The built-in rules.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        RuleSet::new(rules::builtin_rules()?)
+    }
+
+    /// The rules in `dir`, or the built-in rules when `dir` is `None`.
+    pub fn load(dir: Option<&Path>) -> Result<RuleSet, RuleError> {
+        match dir {
+            Some(dir) => RuleSet::new(rules::load_rules_dir(dir)?),
+            None => RuleSet::builtin(),
+        }
+    }
+
+    /// Compiles a rule set.
+    pub fn new(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = rules.iter().find(|r| !seen.insert(r.id.as_str())) {
+            return Err(RuleError::Invalid {
+                id: dup.id.clone(),
+                message: "duplicate rule id".into(),
+            });
+        }
+        let mut patterns = Vec::new();
+        let mut pattern_rule = Vec::new();
+        let mut terms = Vec::new();
+        let mut variants = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for p in &rule.patterns {
+                patterns.push(p.as_str());
+                pattern_rule.push(i);
+            }
+            if let Some(k) = &rule.keywords {
+                let tiered = k
+                    .strong
+                    .iter()
+                    .map(|t| ("strong", t))
+                    .chain(k.weak.iter().map(|t| ("weak", t)));
+                for (tier, term) in tiered {
+                    let lower = term.to_lowercase();
+                    for variant in case_variants(&lower) {
+                        variants.push(variant);
+                        terms.push((i, tier, lower.clone()));
+                    }
+                }
+            }
+        }
+        let regex = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                Regex::builder()
+                    .syntax(syntax::Config::new().unicode(false).utf8(false))
+                    .build_many(&patterns)
+                    .map_err(|e| RuleError::Compile(e.to_string()))?,
+            )
+        };
+        let keywords = if variants.is_empty() {
+            None
+        } else {
+            let automaton = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&variants)
+                .map_err(|e| RuleError::Compile(e.to_string()))?;
+            Some(KeywordMatcher { automaton, terms })
+        };
+        let contexts = rules
+            .iter()
+            .map(|r| r.context.as_ref().map(ContextMatcher::new).transpose())
+            .collect::<Result<_, _>>()
+            .map_err(|e: aho_corasick::BuildError| RuleError::Compile(e.to_string()))?;
+        let validators = rules.iter().map(Rule::validator).collect();
+        Ok(RuleSet {
+            rules,
+            validators,
+            regex,
+            pattern_rule,
+            keywords,
+            contexts,
+        })
+    }
+
+    /// The rules, in precedence order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// A per-thread detector.
+    pub fn detector(&self) -> Detector<'_> {
+        Detector {
+            set: self,
+            cache: self.regex.as_ref().map(Regex::create_cache),
+        }
+    }
+}
+
+/// The lower-case, Capitalised and UPPER-CASE forms of a term (deduplicated).
+fn case_variants(lower: &str) -> Vec<String> {
+    let mut chars = lower.chars();
+    let capitalised: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    let mut out = vec![lower.to_string(), capitalised, lower.to_uppercase()];
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Scans texts with a [`RuleSet`]; holds the per-thread regex cache.
+#[derive(Debug)]
+pub struct Detector<'r> {
+    set: &'r RuleSet,
+    cache: Option<meta::Cache>,
+}
+
+impl Detector<'_> {
+    /// Finds everything in `text` whose match starts in `report`, appending to `out` in order of
+    /// position. Text outside `report` is context only. Regex search starts at `resume` if that
+    /// is later than `report.start` (a value accepted in the previous window ended there).
+    /// Returns where the next window's search should resume (the end of the last accepted regex
+    /// match, if it ran past `report.end`).
+    pub fn scan(
+        &mut self,
+        text: &str,
+        report: Range<usize>,
+        resume: usize,
+        out: &mut Vec<Finding>,
+    ) -> usize {
+        let first = out.len();
+        let next = self.scan_patterns(text, report.clone(), resume, out);
+        self.scan_keywords(text, report, out);
+        out[first..].sort_by_key(|f| (f.span.start, f.span.end));
+        next
+    }
+
+    fn scan_patterns(
+        &mut self,
+        text: &str,
+        report: Range<usize>,
+        resume: usize,
+        out: &mut Vec<Finding>,
+    ) -> usize {
+        let (Some(regex), Some(cache)) = (self.set.regex.as_ref(), self.cache.as_mut()) else {
+            return report.end;
+        };
+        let hay = text.as_bytes();
+        let mut pos = report.start.max(resume);
+        let mut last_end = report.end;
+        while pos < report.end {
+            let Some(m) = regex.search_with(cache, &Input::new(hay).range(pos..)) else {
+                break;
+            };
+            if m.start() >= report.end {
+                break;
+            }
+            if !text.is_char_boundary(m.start()) {
+                pos = m.start() + 1;
+                continue;
+            }
+            // The first pattern (in rule order) that matches here wins; if its validator rejects
+            // the candidate, later patterns get their chance at the same start.
+            let mut accepted = None;
+            let mut pid = m.pattern().as_usize();
+            let mut end = m.end();
+            loop {
+                if let Some(f) = self
+                    .set
+                    .accept(text, self.set.pattern_rule[pid], m.start(), end)
+                {
+                    accepted = Some(f);
+                    break;
+                }
+                let Some((next_pid, next_end)) = next_anchored(regex, cache, hay, m.start(), pid)
+                else {
+                    break;
+                };
+                pid = next_pid;
+                end = next_end;
+            }
+            match accepted {
+                Some(f) => {
+                    pos = f.span.end.max(m.start() + 1);
+                    last_end = f.span.end.max(report.end);
+                    out.push(f);
+                }
+                None => pos = next_char(text, m.start()),
+            }
+        }
+        last_end
+    }
+
+    fn scan_keywords(&self, text: &str, report: Range<usize>, out: &mut Vec<Finding>) {
+        let Some(kw) = &self.set.keywords else { return };
+        for m in kw.automaton.find_iter(&text[report.start..]) {
+            let start = report.start + m.start();
+            if start >= report.end {
+                break;
+            }
+            if text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let (rule, tier, term) = &kw.terms[m.pattern().as_usize()];
+            out.push(Finding {
+                rule: *rule,
+                span: start..report.start + m.end(),
+                value: term.clone(),
+                confidence: self.set.rules[*rule].tier_confidence(tier),
+                checks: vec!["keyword"],
+                attributes: Vec::new(),
+                context: None,
+            });
+        }
+    }
+}
+
+/// The next pattern after `after` (in precedence order) that matches anchored at `start`.
+fn next_anchored(
+    regex: &Regex,
+    cache: &mut meta::Cache,
+    hay: &[u8],
+    start: usize,
+    after: usize,
+) -> Option<(usize, usize)> {
+    (after + 1..regex.pattern_len()).find_map(|pid| {
+        let input = Input::new(hay)
+            .range(start..)
+            .anchored(Anchored::Pattern(PatternID::new_unchecked(pid)));
+        regex.search_with(cache, &input).map(|m| (pid, m.end()))
+    })
+}
+
+/// The byte index of the character after the one at `i`.
+fn next_char(text: &str, i: usize) -> usize {
+    i + text[i..].chars().next().map_or(1, char::len_utf8)
+}
+
+impl RuleSet {
+    /// Validates a candidate of rule `rule` at `start..end`: validator, boundary, context.
+    fn accept(&self, text: &str, rule: usize, start: usize, end: usize) -> Option<Finding> {
+        let r = &self.rules[rule];
+        let v = self.validators[rule].validate(text, start, end)?;
+        if r.boundary == Boundary::Alphanumeric && !boundary_ok(text, start, v.end) {
+            return None;
+        }
+        let base = r.tier_confidence(v.tier);
+        let (confidence, context) = match &self.contexts[rule] {
+            Some(ctx) => ctx.apply(text, start, v.end, base),
+            None => (base, None),
+        };
+        Some(Finding {
+            rule,
+            span: start..v.end,
+            value: v.value,
+            confidence,
+            checks: v.checks,
+            attributes: v.attributes,
+            context,
+        })
+    }
+}
+
+/// No letter or digit right next to the span, and no separator that continues a longer number
+/// (`-`, `.`, `/` followed by a digit on the far side).
+fn boundary_ok(text: &str, start: usize, end: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    let mut after = text[end..].chars();
+    let continues = |sep: Option<char>, next: Option<char>| {
+        matches!(sep, Some('-' | '.' | '/')) && next.is_some_and(|c| c.is_ascii_digit())
+    };
+    let (b1, a1) = (before.next(), after.next());
+    if b1.is_some_and(char::is_alphanumeric) || a1.is_some_and(char::is_alphanumeric) {
+        return false;
+    }
+    !continues(b1, before.next()) && !continues(a1, after.next())
+}
+
+/// The result of checking one rule's examples.
+#[derive(Debug)]
+pub struct ExampleFailure {
+    /// The rule id.
+    pub rule: String,
+    /// The example text.
+    pub text: String,
+    /// What went wrong.
+    pub problem: String,
+}
+
+impl RuleSet {
+    /// Runs every rule's positive and negative examples through the whole rule set (so rules
+    /// are tested together, with precedence and boundaries as in a real scan).
+    pub fn check_examples(&self) -> Vec<ExampleFailure> {
+        let mut failures = Vec::new();
+        let mut det = self.detector();
+        let mut found = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let mut fail = |text: &str, problem: String| {
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    text: text.to_string(),
+                    problem,
+                })
+            };
+            for ex in &rule.examples {
+                found.clear();
+                det.scan(&ex.text, 0..ex.text.len(), 0, &mut found);
+                let hit = found
+                    .iter()
+                    .find(|f| f.rule == i && ex.text[f.span.clone()] == ex.expect);
+                match hit {
+                    None => {
+                        let got: Vec<_> = found
+                            .iter()
+                            .map(|f| {
+                                format!("{}:{:?}", self.rules[f.rule].id, &ex.text[f.span.clone()])
+                            })
+                            .collect();
+                        fail(&ex.text, format!("expected {:?}, found {got:?}", ex.expect));
+                    }
+                    Some(f) if f.confidence != ex.confidence => fail(
+                        &ex.text,
+                        format!(
+                            "{:?} found at {} confidence, expected {}",
+                            ex.expect, f.confidence, ex.confidence
+                        ),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for ex in &rule.negative_examples {
+                found.clear();
+                det.scan(ex.text(), 0..ex.text().len(), 0, &mut found);
+                let limit = ex.max_confidence();
+                if let Some(f) = found
+                    .iter()
+                    .find(|f| f.rule == i && limit.is_none_or(|l| f.confidence > l))
+                {
+                    fail(
+                        ex.text(),
+                        format!(
+                            "must not find {:?} at {} confidence",
+                            &ex.text()[f.span.clone()],
+                            f.confidence
+                        ),
+                    );
+                }
+            }
+        }
+        failures
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &str) -> Vec<(String, String, Confidence)> {
+        let set = RuleSet::builtin().unwrap();
+        let mut det = set.detector();
+        let mut out = Vec::new();
+        det.scan(text, 0..text.len(), 0, &mut out);
+        out.into_iter()
+            .map(|f| {
+                (
+                    set.rules()[f.rule].kind.clone(),
+                    text[f.span].to_string(),
+                    f.confidence,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn builtin_examples_pass() {
+        let set = RuleSet::builtin().unwrap();
+        let failures = set.check_examples();
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn card_wins_over_a_personal_code_prefix() {
+        let found = scan("karte 4111111111111111 derīga");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "payment_card");
+    }
+
+    #[test]
+    fn company_number_is_not_a_phone() {
+        let found = scan("Reģ. Nr. 90000528023");
+        assert_eq!(
+            found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+            ["lv_company_code"]
+        );
+    }
+
+    #[test]
+    fn pieces_of_longer_numbers_are_not_found() {
+        assert!(scan("12-161175-19997").is_empty());
+        assert!(scan("161175-19997.5").is_empty());
+        assert!(scan("A161175-19997").is_empty());
+    }
+
+    #[test]
+    fn smart_id_semantics_identifier() {
+        let found = scan("PNOLV-329999-99901");
+        assert_eq!(
+            found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+            ["lv_personal_code"]
+        );
+    }
+
+    #[test]
+    fn report_range_limits_starts_not_context() {
+        let set = RuleSet::builtin().unwrap();
+        let mut det = set.detector();
+        let text = "Personas kods: 161175-19997";
+        let at = text.find("161175").unwrap();
+        let mut out = Vec::new();
+        det.scan(text, at..text.len(), 0, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].confidence, Confidence::High);
+        out.clear();
+        det.scan(text, 0..at, 0, &mut out);
+        assert!(
+            out.iter()
+                .all(|f| set.rules()[f.rule].kind != "lv_personal_code")
+        );
+    }
+
+    #[test]
+    fn case_variants_cover_latvian_capitals() {
+        let mut expected = vec!["Ārsts", "ārsts", "ĀRSTS"];
+        expected.sort();
+        assert_eq!(case_variants("ārsts"), expected);
+    }
+}

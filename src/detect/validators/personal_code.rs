@@ -1,0 +1,204 @@
+//! Latvian personal code (personas kods). Facts: reference `latvian-pii-facts.md` §1.
+
+use super::{Validated, digit_string, digits_of};
+
+pub(super) const TIERS: &[&str] = &["old_format", "new_format_checked", "new_format_unchecked"];
+
+/// Check-digit weights, "Form A" of the reference (§1.2).
+const WEIGHTS: [u32; 10] = [1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/// The check digit of a personal code from its first ten digits:
+/// `((1101 - Σ wᵢ·dᵢ) mod 11) mod 10` (reference §1.2).
+pub fn personal_code_check_digit(first_ten: &[u8]) -> u8 {
+    let sum: u32 = WEIGHTS
+        .iter()
+        .zip(first_ten)
+        .map(|(w, d)| w * u32::from(*d))
+        .sum();
+    ((1101 - sum) % 11 % 10) as u8
+}
+
+/// The last day old-format codes were issued for (reference §1.1: "up to and including 30 June 2017").
+const LAST_OLD_FORMAT_DATE: (u32, u32, u32) = (2017, 6, 30);
+
+pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
+    let raw = &text[start..end];
+    let digits = digits_of(raw);
+    if digits.len() != 11 || !hyphen_in_place(raw) {
+        return None;
+    }
+    let check_ok = personal_code_check_digit(&digits[..10]) == digits[10];
+    let value = digit_string(&digits);
+    if digits[0] == 3 && digits[1] >= 2 {
+        let tier = if check_ok {
+            "new_format_checked"
+        } else {
+            "new_format_unchecked"
+        };
+        let found = Validated::new(end, value, tier).attribute("format", "new");
+        return Some(if check_ok {
+            found.check("check_digit")
+        } else {
+            found.attribute("check_digit", "not_matching")
+        });
+    }
+    if !check_ok || birth_date(&digits).is_none() {
+        return None;
+    }
+    Some(
+        Validated::new(end, value, "old_format")
+            .attribute("format", "old")
+            .check("birth_date")
+            .check("check_digit"),
+    )
+}
+
+/// A code is written as 11 digits or as 6 digits, a hyphen and 5 digits.
+fn hyphen_in_place(raw: &str) -> bool {
+    match raw.len() {
+        11 => true,
+        12 => raw.as_bytes()[6] == b'-',
+        _ => false,
+    }
+}
+
+/// The birth date of an old-format code, if it is a real date before the switch to the new format.
+pub(crate) fn birth_date(digits: &[u8]) -> Option<(u32, u32, u32)> {
+    let num = |i: usize| u32::from(digits[i]) * 10 + u32::from(digits[i + 1]);
+    let (day, month, yy) = (num(0), num(2), num(4));
+    let century = match digits[6] {
+        0 => 1800,
+        1 => 1900,
+        2 => 2000,
+        _ => return None,
+    };
+    let year = century + yy;
+    let date = (year, month, day);
+    (is_real_date(year, month, day) && date <= LAST_OLD_FORMAT_DATE).then_some(date)
+}
+
+fn is_real_date(year: u32, month: u32, day: u32) -> bool {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn tier(s: &str) -> Option<&'static str> {
+        validate(s, 0, s.len()).map(|v| v.tier)
+    }
+
+    // Independent vectors: reference §1.7 (python-stdnum pvn.py doctests, DataDog
+    // latvia_national_id_checksum.rs tests, java-personal-code README, SK Smart-ID demo identities).
+    #[test]
+    fn valid_old_format_vectors() {
+        for code in [
+            "161175-19997",
+            "121282-11210",
+            "280794-12344",
+            "290156-11605",
+            "030303-10012",
+            "010101-10006",
+            "16117519997",
+        ] {
+            assert_eq!(tier(code), Some("old_format"), "{code}");
+        }
+    }
+
+    #[test]
+    fn invalid_old_format_vectors() {
+        // month 13 (stdnum), checksum fails (2003 PMLP slide), wrong check digit.
+        for code in ["161375-19997", "121203-14668", "161175-19998"] {
+            assert_eq!(tier(code), None, "{code}");
+        }
+    }
+
+    #[test]
+    fn old_format_dates_after_the_switch_are_not_codes() {
+        // 01.07.2017 with century digit 2: such people got new-format codes (§1.1).
+        let mut d = [0, 1, 0, 7, 1, 7, 2, 1, 2, 3];
+        let check = personal_code_check_digit(&d);
+        let code: String = d
+            .iter()
+            .chain([check].iter())
+            .map(|x| char::from(b'0' + x))
+            .collect();
+        assert_eq!(tier(&code), None);
+        d[3] = 6; // 01.06.2017 is still old format
+        let check = personal_code_check_digit(&d);
+        let code: String = d
+            .iter()
+            .chain([check].iter())
+            .map(|x| char::from(b'0' + x))
+            .collect();
+        assert_eq!(tier(&code), Some("old_format"));
+    }
+
+    #[test]
+    fn new_format_vectors() {
+        for code in [
+            "328673-00679",
+            "329999-99901",
+            "320000-10003",
+            "32503511782",
+            "323691-93794",
+        ] {
+            assert_eq!(tier(code), Some("new_format_checked"), "{code}");
+        }
+        for code in ["328673-00677", "320010-10002", "32001010003"] {
+            assert_eq!(tier(code), Some("new_format_unchecked"), "{code}");
+        }
+    }
+
+    #[test]
+    fn hyphen_only_after_the_sixth_digit() {
+        assert_eq!(tier("1611751-9997"), None);
+        assert_eq!(tier("161175 19997"), None);
+    }
+
+    #[test]
+    fn leap_days() {
+        assert!(is_real_date(2000, 2, 29));
+        assert!(!is_real_date(1900, 2, 29));
+        assert!(is_real_date(1996, 2, 29));
+        assert!(!is_real_date(1997, 2, 29));
+    }
+
+    proptest! {
+        #[test]
+        fn generated_valid_codes_pass(day in 1u8..=28, month in 1u8..=12, yy in 0u8..=99, serial in 0u16..=999) {
+            let century = if yy <= 16 { 2 } else { 1 };
+            let mut d = vec![day / 10, day % 10, month / 10, month % 10, yy / 10, yy % 10, century,
+                             (serial / 100) as u8, (serial / 10 % 10) as u8, (serial % 10) as u8];
+            d.push(personal_code_check_digit(&d));
+            let code = digit_string(&d);
+            prop_assert_eq!(tier(&code), Some("old_format"));
+        }
+
+        #[test]
+        fn changing_one_digit_breaks_the_check(day in 1u8..=28, month in 1u8..=12, yy in 20u8..=99,
+                                               serial in 0u16..=999, pos in 7usize..11, delta in 1u8..=9) {
+            let mut d = vec![day / 10, day % 10, month / 10, month % 10, yy / 10, yy % 10, 1,
+                             (serial / 100) as u8, (serial / 10 % 10) as u8, (serial % 10) as u8];
+            d.push(personal_code_check_digit(&d));
+            d[pos] = (d[pos] + delta) % 10;
+            // A single changed digit always changes the weighted sum mod 11 (weights are
+            // non-zero mod 11), except that remainders 0 and 10 both map to check digit 0.
+            let code = digit_string(&d);
+            let still_valid = tier(&code).is_some();
+            if still_valid {
+                prop_assert_eq!(d[10], 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! Extraction: decide from content (magic bytes first, extension second) what a file is, and
+//! turn readable files into UTF-8 text with locations.
+
+pub mod text;
+
+use std::path::Path;
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1257};
+
+/// What a file's first bytes say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// Text in this encoding; skip `bom_len` bytes.
+    Text {
+        /// The encoding.
+        encoding: &'static Encoding,
+        /// Length of the byte-order mark to skip.
+        bom_len: usize,
+    },
+    /// A document or archive format piimap does not read yet.
+    Unsupported(&'static str),
+    /// Content that is not text (images, media, executables, unknown binary).
+    Binary(&'static str),
+}
+
+/// Magic numbers of formats that are not plain text, with the format name and whether they are
+/// documents/archives that may hold personal data as text.
+const MAGIC: &[(&[u8], &str, bool)] = &[
+    (b"%PDF-", "pdf", true),
+    (b"PK\x03\x04", "zip", true),
+    (b"PK\x05\x06", "zip", true),
+    (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "ole", true),
+    (b"\x1F\x8B", "gzip", true),
+    (b"7z\xBC\xAF\x27\x1C", "7z", true),
+    (b"Rar!\x1A\x07", "rar", true),
+    (b"BZh", "bzip2", true),
+    (b"\xFD7zXZ\x00", "xz", true),
+    (b"SQLite format 3\x00", "sqlite", true),
+    (b"\x89PNG\r\n\x1A\n", "png", false),
+    (b"\xFF\xD8\xFF", "jpeg", false),
+    (b"GIF87a", "gif", false),
+    (b"GIF89a", "gif", false),
+    (b"II*\x00", "tiff", false),
+    (b"MM\x00*", "tiff", false),
+    (b"\x7FELF", "elf", false),
+    (b"OggS", "ogg", false),
+    (b"fLaC", "flac", false),
+    (b"ID3", "mp3", false),
+];
+
+/// Office and OpenDocument extensions stored in zip or OLE containers.
+const CONTAINER_EXTENSIONS: &[&str] = &[
+    "docx", "docm", "xlsx", "xlsm", "xlsb", "pptx", "pptm", "odt", "ods", "odp", "doc", "xls",
+    "ppt", "msg", "jar", "epub",
+];
+
+/// Sniffs `head` (the first bytes of the file).
+pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(head) {
+        return Sniffed::Text { encoding, bom_len };
+    }
+    if let Some(&(_, name, document)) = MAGIC.iter().find(|(magic, _, _)| head.starts_with(magic)) {
+        let name = match extension(path) {
+            Some(ext) if matches!(name, "zip" | "ole") => CONTAINER_EXTENSIONS
+                .iter()
+                .find(|e| **e == ext)
+                .copied()
+                .unwrap_or(name),
+            _ => name,
+        };
+        return if document {
+            Sniffed::Unsupported(name)
+        } else {
+            Sniffed::Binary(name)
+        };
+    }
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        return Sniffed::Binary("mp4");
+    }
+    if head.len() >= 12 && head.starts_with(b"RIFF") {
+        return Sniffed::Binary("riff");
+    }
+    if head.contains(&0) {
+        return match utf16_without_bom(head) {
+            Some(encoding) => Sniffed::Text {
+                encoding,
+                bom_len: 0,
+            },
+            None => Sniffed::Binary("binary"),
+        };
+    }
+    let valid_utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // A multi-byte character cut by the end of the sniffed head is still UTF-8.
+        Err(e) => e.error_len().is_none(),
+    };
+    let encoding = if valid_utf8 { UTF_8 } else { WINDOWS_1257 };
+    Sniffed::Text {
+        encoding,
+        bom_len: 0,
+    }
+}
+
+/// UTF-16 without a BOM: Latin-script text in UTF-16 has a NUL in most code units, at odd byte
+/// positions (little-endian) or even ones (big-endian), and almost never in the other half.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
+    let sample = &head[..head.len().min(4096) & !1];
+    let units = sample.len() / 2;
+    if units < 2 {
+        return None;
+    }
+    let nul_at = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    if odd * 10 >= units * 4 && even * 20 <= units {
+        Some(UTF_16LE)
+    } else if even * 10 >= units * 4 && odd * 20 <= units {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// The lower-case extension of a path.
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+}
+
+/// The format name of a text file, from its extension.
+pub fn text_format(path: &Path) -> &'static str {
+    match extension(path).as_deref() {
+        Some("csv") => "csv",
+        Some("tsv" | "tab") => "tsv",
+        Some("log") => "log",
+        Some("html" | "htm" | "xhtml") => "html",
+        Some("xml") => "xml",
+        Some("json" | "jsonl" | "ndjson") => "json",
+        Some("eml") => "eml",
+        Some("rtf") => "rtf",
+        _ => "text",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sniffed(bytes: &[u8], name: &str) -> Sniffed {
+        sniff(bytes, Path::new(name))
+    }
+
+    #[test]
+    fn boms() {
+        assert_eq!(
+            sniffed(b"\xEF\xBB\xBFa", "a"),
+            Sniffed::Text {
+                encoding: UTF_8,
+                bom_len: 3
+            }
+        );
+        assert_eq!(
+            sniffed(b"\xFF\xFEa\x00", "a"),
+            Sniffed::Text {
+                encoding: UTF_16LE,
+                bom_len: 2
+            }
+        );
+        assert_eq!(
+            sniffed(b"\xFE\xFF\x00a", "a"),
+            Sniffed::Text {
+                encoding: UTF_16BE,
+                bom_len: 2
+            }
+        );
+    }
+
+    #[test]
+    fn utf16_without_bom_is_text_not_binary() {
+        let le: Vec<u8> = "Personas kods"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "Personas kods"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(
+            sniffed(&le, "a.txt"),
+            Sniffed::Text {
+                encoding: UTF_16LE,
+                bom_len: 0
+            }
+        );
+        assert_eq!(
+            sniffed(&be, "a.txt"),
+            Sniffed::Text {
+                encoding: UTF_16BE,
+                bom_len: 0
+            }
+        );
+        assert_eq!(
+            sniffed(b"\x00\x01\x02\x03\x00\x00\x07\x08", "a"),
+            Sniffed::Binary("binary")
+        );
+    }
+
+    #[test]
+    fn legacy_latvian_is_windows_1257() {
+        // "Vārds" in cp1257 (reference §7: ā = E2).
+        assert_eq!(
+            sniffed(b"V\xE2rds", "a.csv"),
+            Sniffed::Text {
+                encoding: WINDOWS_1257,
+                bom_len: 0
+            }
+        );
+        // UTF-8 cut in the middle of "ā" at the end of the head is still UTF-8.
+        assert_eq!(
+            sniffed(b"V\xC4", "a.csv"),
+            Sniffed::Text {
+                encoding: UTF_8,
+                bom_len: 0
+            }
+        );
+    }
+
+    #[test]
+    fn magic_before_extension() {
+        assert_eq!(sniffed(b"%PDF-1.7", "x.txt"), Sniffed::Unsupported("pdf"));
+        assert_eq!(
+            sniffed(b"PK\x03\x04rest", "a.DOCX"),
+            Sniffed::Unsupported("docx")
+        );
+        assert_eq!(
+            sniffed(b"PK\x03\x04rest", "a.bin"),
+            Sniffed::Unsupported("zip")
+        );
+        assert_eq!(
+            sniffed(b"\x89PNG\r\n\x1A\nxx", "a.png"),
+            Sniffed::Binary("png")
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! Text files, read in bounded chunks and decoded to UTF-8. Each chunk becomes a *window* of
+//! text that carries some text over from the previous one, so a value or its context keyword
+//! that straddles a chunk edge is neither lost nor reported twice.
+
+use std::io::{self, Read};
+use std::ops::Range;
+
+use encoding_rs::Encoding;
+
+use crate::inventory::Location;
+
+/// Bytes read from the file per chunk.
+pub const CHUNK: usize = 1 << 20;
+/// Decoded bytes at the end of a window whose matches are left to the next window: longer than
+/// any value plus its after-context, so every match that starts before it ends inside the window.
+const TAIL: usize = 4096;
+/// Decoded bytes carried before the next window's report range, for before-context.
+const BEHIND: usize = 1024;
+
+/// One window of decoded text.
+#[derive(Debug)]
+pub struct Window<'a> {
+    /// The decoded text, including carried-over context.
+    pub text: &'a str,
+    /// Matches starting in this range belong to this window.
+    pub report: Range<usize>,
+    /// Where matching may start (after a value already reported by the previous window).
+    pub resume: usize,
+    /// Offset of `text[0]` in the whole decoded file.
+    pub base: u64,
+}
+
+/// Reads `reader` to the end into `buf` chunk by chunk. `buf[..filled]` already holds the first
+/// chunk (as sniffed); `bom_len` bytes of it are skipped. `visit` scans a window and returns the
+/// position (in the window) where the next window's matching may resume. Returns the number of
+/// raw bytes read, or the I/O error that stopped reading (with what had been read by then).
+pub fn stream_windows<R: Read>(
+    reader: &mut R,
+    buf: &mut [u8],
+    mut filled: usize,
+    encoding: &'static Encoding,
+    bom_len: usize,
+    mut visit: impl FnMut(&Window<'_>) -> usize,
+) -> Result<u64, (io::Error, u64)> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut window = String::new();
+    let mut base = 0u64;
+    let mut report_from = 0usize;
+    let mut resume = 0u64;
+    let mut total = filled as u64;
+    let mut start = bom_len.min(filled);
+    loop {
+        let eof = filled < buf.len();
+        let src = &buf[start..filled];
+        window.reserve(
+            decoder
+                .max_utf8_buffer_length(src.len())
+                .unwrap_or(src.len() * 3),
+        );
+        let _ = decoder.decode_to_string(src, &mut window, eof);
+        let until = if eof {
+            window.len()
+        } else {
+            floor_char_boundary(&window, window.len().saturating_sub(TAIL))
+        };
+        if until > report_from || (eof && report_from == 0) {
+            let local_resume = usize::try_from(resume.saturating_sub(base)).unwrap_or(usize::MAX);
+            let w = Window {
+                text: &window,
+                report: report_from..until,
+                resume: local_resume.max(report_from),
+                base,
+            };
+            let next = visit(&w);
+            resume = resume.max(base + next as u64);
+        }
+        if eof {
+            return Ok(total);
+        }
+        let keep_from = floor_char_boundary(&window, until.saturating_sub(BEHIND));
+        window.drain(..keep_from);
+        base += keep_from as u64;
+        report_from = until - keep_from;
+        start = 0;
+        filled = read_full(reader, buf).map_err(|e| (e, total))?;
+        total += filled as u64;
+    }
+}
+
+/// Reads until `buf` is full or the reader is at its end; returns the bytes read.
+pub fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Turns byte offsets of the decoded file into line and column, moving forward only; newlines
+/// are counted lazily, up to each finding.
+#[derive(Debug)]
+pub struct LineTracker {
+    pos: u64,
+    line: u64,
+    column: u64,
+}
+
+impl Default for LineTracker {
+    fn default() -> Self {
+        LineTracker {
+            pos: 0,
+            line: 1,
+            column: 0,
+        }
+    }
+}
+
+impl LineTracker {
+    /// The location of absolute offset `at`, which must not be before the previous one and must
+    /// lie in `window`.
+    pub fn locate(&mut self, window: &Window<'_>, at: u64) -> Location {
+        self.advance(window, at);
+        Location {
+            line: self.line,
+            column: self.column + 1,
+        }
+    }
+
+    /// Moves to absolute offset `to` (call with the end of each window's report range, so the
+    /// tracker never falls behind the text a window keeps).
+    pub fn advance(&mut self, window: &Window<'_>, to: u64) {
+        let from = (self.pos - window.base) as usize;
+        let to_rel = (to - window.base) as usize;
+        let seg = &window.text.as_bytes()[from..to_rel];
+        match memchr::memrchr(b'\n', seg) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', seg).count() as u64;
+                self.column = count_chars(&seg[last + 1..]);
+            }
+            None => self.column += count_chars(seg),
+        }
+        self.pos = to;
+    }
+}
+
+/// Characters in valid UTF-8 bytes: every byte that is not a continuation byte.
+fn count_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::{UTF_8, UTF_16LE, WINDOWS_1257};
+
+    /// Streams `data` with a small chunk and collects, per window, the reported text.
+    fn windows_of(
+        data: &[u8],
+        chunk: usize,
+        encoding: &'static Encoding,
+    ) -> (String, Vec<(u64, usize, usize)>) {
+        let mut reader = io::Cursor::new(data);
+        let mut buf = vec![0u8; chunk];
+        let filled = read_full(&mut reader, &mut buf).unwrap();
+        let mut reported = String::new();
+        let mut spans = Vec::new();
+        stream_windows(&mut reader, &mut buf, filled, encoding, 0, |w| {
+            reported.push_str(&w.text[w.report.clone()]);
+            spans.push((w.base, w.report.start, w.report.end));
+            w.report.end
+        })
+        .unwrap();
+        (reported, spans)
+    }
+
+    #[test]
+    fn report_ranges_tile_the_text_exactly() {
+        let text: String = (0..3000)
+            .map(|i| format!("rinda {i}: Jānis Bērziņš\n"))
+            .collect();
+        let (reported, spans) = windows_of(text.as_bytes(), 8192, UTF_8);
+        assert_eq!(reported, text);
+        assert!(spans.len() > 5);
+    }
+
+    #[test]
+    fn utf16_and_cp1257_decode_across_chunks() {
+        let text: String = "Vārds Uzvārds ".repeat(2000);
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(windows_of(&utf16, 4099, UTF_16LE).0, text);
+        let (cp1257, _, _) = WINDOWS_1257.encode(&text);
+        assert_eq!(windows_of(&cp1257, 5000, WINDOWS_1257).0, text);
+    }
+
+    #[test]
+    fn line_tracker_counts_lines_and_characters() {
+        let text = "a\nāāā x\nyy z";
+        let w = Window {
+            text,
+            report: 0..text.len(),
+            resume: 0,
+            base: 0,
+        };
+        let mut t = LineTracker::default();
+        assert_eq!(
+            t.locate(&w, text.find('x').unwrap() as u64),
+            Location { line: 2, column: 5 }
+        );
+        assert_eq!(
+            t.locate(&w, text.find('z').unwrap() as u64),
+            Location { line: 3, column: 4 }
+        );
+    }
+}

@@ -1,0 +1,352 @@
+//! The inventory: the record types that are the contract with the register tool and scheduled
+//! jobs (documented field by field in `docs/inventory.md`), plus masking and fingerprints.
+
+mod aggregate;
+pub mod fingerprint;
+pub mod mask;
+mod path;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use aggregate::FileFindings;
+pub use path::PathRepr;
+
+/// Version of the inventory format. Bump when a field changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How sure a finding is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Shape and validator fit, nothing else supports it.
+    Low,
+    /// A validated value (check digit, public suffix...).
+    Medium,
+    /// A validated value with supporting context.
+    High,
+}
+
+impl Confidence {
+    const LEVELS: [Confidence; 3] = [Confidence::Low, Confidence::Medium, Confidence::High];
+
+    /// `levels` steps higher, at most `High`.
+    pub fn raised(self, levels: u8) -> Confidence {
+        Self::LEVELS[(self as usize + usize::from(levels)).min(2)]
+    }
+
+    /// `levels` steps lower, at least `Low`.
+    pub fn lowered(self, levels: u8) -> Confidence {
+        Self::LEVELS[(self as usize).saturating_sub(usize::from(levels))]
+    }
+}
+
+impl std::fmt::Display for Confidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        })
+    }
+}
+
+/// Register category of a kind of data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Identifies a person directly (personal code).
+    Identification,
+    /// Contact data (e-mail, phone).
+    Contact,
+    /// Financial data (IBAN, payment card).
+    Financial,
+    /// Online identifiers (IP addresses).
+    OnlineIdentifier,
+    /// GDPR Art. 9 special categories (health, religion, ethnicity...).
+    SpecialCategory,
+    /// GDPR Art. 10 criminal convictions and offences.
+    CriminalRecords,
+    /// Identifies an organisation, not a person (company numbers); never counted as personal.
+    Organisation,
+}
+
+impl Category {
+    /// Whether findings of this category are personal data.
+    pub fn is_personal(self) -> bool {
+        self != Category::Organisation
+    }
+
+    /// The name used in the inventory.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Identification => "identification",
+            Category::Contact => "contact",
+            Category::Financial => "financial",
+            Category::OnlineIdentifier => "online_identifier",
+            Category::SpecialCategory => "special_category",
+            Category::CriminalRecords => "criminal_records",
+            Category::Organisation => "organisation",
+        }
+    }
+}
+
+/// Whether a context keyword raised or lowered the confidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextEffect {
+    /// Raised.
+    Raise,
+    /// Lowered.
+    Lower,
+}
+
+/// The context keyword behind a confidence change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextEvidence {
+    /// The keyword (stem) as listed in the rule, lower-case.
+    pub keyword: String,
+    /// Characters between the keyword and the value.
+    pub distance: usize,
+    /// What it did.
+    pub effect: ContextEffect,
+}
+
+/// Where in a file a finding is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// 1-based line of extracted text.
+    pub line: u64,
+    /// 1-based column, in characters.
+    pub column: u64,
+}
+
+/// How completely a file was scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every byte was read and scanned.
+    Complete,
+    /// Some of the file was scanned; `reason` says what was not.
+    Partial,
+    /// Not scanned, on purpose; `reason` says why.
+    Skipped,
+    /// Could not be read; `reason` carries the error.
+    Error,
+}
+
+/// Why a file was not fully scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    /// Larger than `--max-file-size`.
+    TooLarge,
+    /// Content is not text and in no format piimap reads (images, executables...).
+    Binary,
+    /// A document or archive format piimap does not open yet (pdf, docx, zip...).
+    UnsupportedFormat,
+    /// The OS denied access.
+    PermissionDenied,
+    /// The file disappeared between the walk and the read.
+    NotFound,
+    /// Another I/O error.
+    IoError,
+    /// A directory could not be listed; its contents are unknown.
+    UnreadableDirectory,
+    /// A symbolic link, not followed (see `--follow-links`).
+    SymlinkNotFollowed,
+    /// Not a regular file (FIFO, socket, device).
+    SpecialFile,
+    /// The scanner failed on this file (a bug); the scan went on.
+    InternalError,
+}
+
+impl ReasonCode {
+    /// Whether this reason means personal data may have been missed. `binary` (images,
+    /// executables) and special files hold no text to scan, symlinks are reported at their
+    /// target when it is inside the scanned tree.
+    pub fn leaves_gap(self) -> bool {
+        !matches!(
+            self,
+            ReasonCode::Binary | ReasonCode::SpecialFile | ReasonCode::SymlinkNotFollowed
+        )
+    }
+}
+
+/// A status reason: a stable code and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    /// Stable machine-readable code.
+    pub code: ReasonCode,
+    /// Details (the OS or parser message, the limit that bit).
+    pub message: String,
+}
+
+/// One masked example of a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sample {
+    /// The value with most of it hidden (`XXXXXX-XXX97`, `j***@pasts.lv`).
+    pub masked: String,
+    /// Keyed fingerprint of the normalised value (hex); equal values give equal fingerprints
+    /// under the same key.
+    pub fingerprint: String,
+    /// Where it is.
+    pub location: Location,
+    /// This finding's confidence.
+    pub confidence: Confidence,
+    /// Checks the value passed (`check_digit`, `mod97`...).
+    pub checks: Vec<String>,
+    /// Non-personal facts (`format`, `range`, `country`, `brand`...).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub attributes: BTreeMap<String, String>,
+    /// The context keyword that changed the confidence.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub context: Option<ContextEvidence>,
+}
+
+/// Everything found of one kind in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindFindings {
+    /// The kind (`lv_personal_code`, `email`...).
+    pub kind: String,
+    /// Register category.
+    pub category: Category,
+    /// Whether this is personal data (`false` for organisation identifiers).
+    pub personal: bool,
+    /// Number of findings.
+    pub count: u64,
+    /// Number of distinct values (by fingerprint).
+    pub distinct: u64,
+    /// `true` when distinct values stopped being counted at the cap; `distinct` is then a
+    /// lower bound.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub distinct_capped: bool,
+    /// Highest confidence among the findings.
+    pub max_confidence: Confidence,
+    /// A few masked samples, highest confidence first.
+    pub samples: Vec<Sample>,
+    /// The distinct raw values; only with `--reveal`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub values: Option<Vec<String>>,
+}
+
+/// One file's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// The path as found (lossy UTF-8 if the name is not UTF-8).
+    pub path: String,
+    /// The exact path bytes, base64, only when the name is not valid UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub path_bytes: Option<String>,
+    /// Size in bytes (`null` if unknown).
+    pub size: Option<u64>,
+    /// Last modification time, RFC 3339 UTC.
+    pub modified: Option<String>,
+    /// Format detected from content (then extension): `text`, `csv`, `pdf`, `png`...
+    pub format: String,
+    /// Text encoding, for text formats.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub encoding: Option<String>,
+    /// How completely it was scanned.
+    pub status: Status,
+    /// Why not completely (absent when `complete`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<Reason>,
+    /// Whether any finding is personal data.
+    pub personal_data: bool,
+    /// Findings per kind, sorted by kind.
+    pub findings: Vec<KindFindings>,
+}
+
+/// The scan header: what ran, where, with which options.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScanHeader {
+    /// Always `piimap`.
+    pub tool: String,
+    /// piimap version.
+    pub version: String,
+    /// Inventory schema version.
+    pub schema_version: u32,
+    /// Start time, RFC 3339 UTC.
+    pub started_at: String,
+    /// Host name.
+    pub host: String,
+    /// The roots as given.
+    pub roots: Vec<String>,
+    /// Options that affect results.
+    pub options: ScanOptionsRecord,
+    /// Rule ids in effect.
+    pub rules: Vec<String>,
+}
+
+/// The options recorded in the header.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScanOptionsRecord {
+    /// Findings below this confidence are dropped.
+    pub min_confidence: Confidence,
+    /// Larger files are skipped.
+    pub max_file_size: u64,
+    /// Exclude globs.
+    pub exclude: Vec<String>,
+    /// Whether symbolic links were followed.
+    pub follow_links: bool,
+    /// Whether raw values are listed.
+    pub reveal: bool,
+    /// Samples per kind per file.
+    pub samples: usize,
+    /// Worker threads.
+    pub threads: usize,
+    /// Rules directory, if not the built-in rules.
+    pub rules_dir: Option<String>,
+}
+
+/// Totals for one kind or category across the scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Findings.
+    pub count: u64,
+    /// Files with at least one.
+    pub files: u64,
+}
+
+/// The scan summary: every file the walk met is counted here.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Summary {
+    /// Finish time, RFC 3339 UTC.
+    pub finished_at: String,
+    /// Wall time in seconds.
+    pub elapsed_seconds: f64,
+    /// Every entry the walk met (files, unreadable directories, links, special files).
+    pub files_seen: u64,
+    /// Files scanned completely or partially.
+    pub files_scanned: u64,
+    /// Bytes of files scanned.
+    pub bytes_scanned: u64,
+    /// Scan throughput, MB (10⁶ bytes) per second of wall time.
+    pub mb_per_second: f64,
+    /// Files with at least one personal-data finding.
+    pub files_with_personal_data: u64,
+    /// Files scanned completely with no personal-data finding.
+    pub files_clean: u64,
+    /// Files by status.
+    pub by_status: BTreeMap<Status, u64>,
+    /// Files not fully scanned, by reason.
+    pub not_fully_scanned: BTreeMap<ReasonCode, u64>,
+    /// Totals per kind.
+    pub kinds: BTreeMap<String, Totals>,
+    /// Totals per register category.
+    pub categories: BTreeMap<Category, Totals>,
+}

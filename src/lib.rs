@@ -1,0 +1,22 @@
+//! piimap finds where personal data lives on file shares and writes an inventory for a GDPR
+//! register. The data flows one way:
+//!
+//! ```text
+//! roots ─► walk ─► sniff ─► extract ─► detect ─► file record ─► writer
+//! ```
+//!
+//! [`walk`] lists the files, [`extract`] sniffs and decodes them into text windows, [`detect`]
+//! runs the rules (data in `rules/`) with their validators, [`inventory`] holds the record types
+//! (the contract), masking and fingerprints, [`scan`] runs it all in parallel, and [`report`]
+//! writes the inventory and the summary.
+
+pub mod cli;
+pub mod commands;
+pub mod corpus;
+pub mod detect;
+pub mod exit_code;
+pub mod extract;
+pub mod inventory;
+pub mod report;
+pub mod scan;
+pub mod walk;

@@ -1,0 +1,217 @@
+//! Writers: the inventory (one JSON document or JSON Lines), streamed record by record from the
+//! single consumer thread, written atomically to a private file; and the terminal summary.
+
+mod terminal;
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::inventory::{FileRecord, ScanHeader, Status, Summary};
+use crate::scan::FileOutcome;
+pub use terminal::{Progress, print_summary};
+
+/// Inventory format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// One JSON document: `{schema_version, scan, files: [...], summary}`.
+    Json,
+    /// JSON Lines: a `header` line, one `file` line per record, a `summary` line.
+    Jsonl,
+}
+
+/// A JSON Lines line.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Line<'a> {
+    Header(&'a ScanHeader),
+    File(&'a FileRecord),
+    Summary(&'a Summary),
+}
+
+/// Where the inventory goes.
+enum Destination {
+    Stdout(BufWriter<io::Stdout>),
+    /// A temporary file beside the target, renamed over it when the scan finishes.
+    File {
+        temp: BufWriter<tempfile::NamedTempFile>,
+        target: PathBuf,
+    },
+}
+
+/// Streams an inventory.
+pub struct InventoryWriter {
+    dest: Destination,
+    format: OutputFormat,
+    records: u64,
+}
+
+impl InventoryWriter {
+    /// Writes to stdout, or to `path` (atomically, owner-only permissions).
+    pub fn create(path: Option<&Path>, format: OutputFormat) -> Result<InventoryWriter> {
+        let dest = match path {
+            None => Destination::Stdout(BufWriter::new(io::stdout())),
+            Some(target) => {
+                let dir = target
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let temp = tempfile::Builder::new()
+                    .prefix(".piimap-")
+                    .suffix(".tmp")
+                    .tempfile_in(dir)
+                    .with_context(|| format!("cannot create output file in {}", dir.display()))?;
+                Destination::File {
+                    temp: BufWriter::new(temp),
+                    target: target.to_path_buf(),
+                }
+            }
+        };
+        Ok(InventoryWriter {
+            dest,
+            format,
+            records: 0,
+        })
+    }
+
+    /// The temporary file being written (so the scan can leave it out), if writing to a file.
+    pub fn temp_path(&self) -> Option<&Path> {
+        match &self.dest {
+            Destination::File { temp, .. } => Some(temp.get_ref().path()),
+            Destination::Stdout(_) => None,
+        }
+    }
+
+    fn out(&mut self) -> &mut dyn Write {
+        match &mut self.dest {
+            Destination::Stdout(w) => w,
+            Destination::File { temp, .. } => temp,
+        }
+    }
+
+    /// Writes the header.
+    pub fn begin(&mut self, header: &ScanHeader) -> Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                let out = self.out();
+                write!(
+                    out,
+                    "{{\"schema_version\":{},\"scan\":",
+                    header.schema_version
+                )?;
+                serde_json::to_writer(&mut *out, header)?;
+                out.write_all(b",\"files\":[")?;
+            }
+            OutputFormat::Jsonl => self.line(&Line::Header(header))?,
+        }
+        Ok(())
+    }
+
+    /// Writes one file record.
+    pub fn record(&mut self, record: &FileRecord) -> Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                let sep: &[u8] = if self.records == 0 { b"\n" } else { b",\n" };
+                let out = self.out();
+                out.write_all(sep)?;
+                serde_json::to_writer(out, record)?;
+            }
+            OutputFormat::Jsonl => self.line(&Line::File(record))?,
+        }
+        self.records += 1;
+        Ok(())
+    }
+
+    fn line(&mut self, line: &Line<'_>) -> Result<()> {
+        let out = self.out();
+        serde_json::to_writer(&mut *out, line)?;
+        out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Writes the summary and, for a file, renames it into place.
+    pub fn finish(mut self, summary: &Summary) -> Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                let out = self.out();
+                out.write_all(b"\n],\"summary\":")?;
+                serde_json::to_writer(&mut *out, summary)?;
+                out.write_all(b"}\n")?;
+            }
+            OutputFormat::Jsonl => self.line(&Line::Summary(summary))?,
+        }
+        match self.dest {
+            Destination::Stdout(mut w) => {
+                w.flush().context("cannot write the inventory to stdout")?
+            }
+            Destination::File { temp, target } => {
+                let temp = temp.into_inner().map_err(|e| e.into_error())?;
+                temp.as_file().sync_all()?;
+                temp.persist(&target).with_context(|| {
+                    format!("cannot move the inventory into {}", target.display())
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Folds every file outcome into the summary.
+#[derive(Debug, Default)]
+pub struct SummaryBuilder {
+    summary: Summary,
+}
+
+impl SummaryBuilder {
+    /// Counts one file.
+    pub fn add(&mut self, outcome: &FileOutcome) {
+        let s = &mut self.summary;
+        let r = &outcome.record;
+        s.files_seen += 1;
+        *s.by_status.entry(r.status).or_default() += 1;
+        if let Some(reason) = &r.reason {
+            *s.not_fully_scanned.entry(reason.code).or_default() += 1;
+        }
+        if matches!(r.status, Status::Complete | Status::Partial) {
+            s.files_scanned += 1;
+            s.bytes_scanned += outcome.bytes_scanned;
+        }
+        if r.personal_data {
+            s.files_with_personal_data += 1;
+        } else if r.status == Status::Complete {
+            s.files_clean += 1;
+        }
+        for k in &r.findings {
+            let kind = s.kinds.entry(k.kind.clone()).or_default();
+            kind.count += k.count;
+            kind.files += 1;
+            let cat = s.categories.entry(k.category).or_default();
+            cat.count += k.count;
+        }
+        let mut categories: Vec<_> = r.findings.iter().map(|k| k.category).collect();
+        categories.sort();
+        categories.dedup();
+        for c in categories {
+            s.categories.entry(c).or_default().files += 1;
+        }
+    }
+
+    /// The summary so far.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// The finished summary.
+    pub fn finish(mut self, finished_at: String, elapsed_seconds: f64) -> Summary {
+        self.summary.finished_at = finished_at;
+        self.summary.elapsed_seconds = elapsed_seconds;
+        self.summary.mb_per_second = if elapsed_seconds > 0.0 {
+            self.summary.bytes_scanned as f64 / 1e6 / elapsed_seconds
+        } else {
+            0.0
+        };
+        self.summary
+    }
+}

@@ -1,0 +1,415 @@
+//! The scan: walker threads each scan whole files (sniff, extract, detect) and hand finished file
+//! records to one consumer over a bounded channel. A failure in one file — an I/O error, a
+//! parser panic — becomes that file's status; the scan goes on.
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Result;
+use ignore::WalkState;
+
+use crate::detect::{Detector, Finding, RuleSet};
+use crate::extract::text::{self, LineTracker};
+use crate::extract::{self, Sniffed};
+use crate::inventory::fingerprint::FingerprintKey;
+use crate::inventory::{
+    Confidence, FileFindings, FileRecord, PathRepr, Reason, ReasonCode, Status,
+};
+use crate::walk::{self, WalkItem, WalkOptions};
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Roots, excludes, links, threads.
+    pub walk: WalkOptions,
+    /// Files larger than this are skipped.
+    pub max_file_size: u64,
+    /// Findings below this confidence are dropped.
+    pub min_confidence: Confidence,
+    /// List the distinct raw values (owner verification only).
+    pub reveal: bool,
+    /// Masked samples per kind per file.
+    pub samples: usize,
+    /// Files the scan itself writes (output, key file): never scanned.
+    pub own_files: Vec<PathBuf>,
+}
+
+/// One file's result, sent to the consumer.
+#[derive(Debug)]
+pub struct FileOutcome {
+    /// The record (written to the inventory when it has findings or is not complete).
+    pub record: FileRecord,
+    /// Bytes read and scanned.
+    pub bytes_scanned: u64,
+}
+
+impl FileOutcome {
+    /// Whether the inventory lists this file: it has findings, or was not fully scanned.
+    pub fn is_listed(&self) -> bool {
+        self.record.status != Status::Complete || !self.record.findings.is_empty()
+    }
+}
+
+/// A configured scanner.
+#[derive(Debug)]
+pub struct Scanner {
+    rules: RuleSet,
+    key: FingerprintKey,
+    options: ScanOptions,
+    own_names: HashSet<OsString>,
+}
+
+impl Scanner {
+    /// A scanner with compiled rules and a fingerprint key.
+    pub fn new(rules: RuleSet, key: FingerprintKey, options: ScanOptions) -> Scanner {
+        let own_names = options
+            .own_files
+            .iter()
+            .filter_map(|p| p.file_name().map(OsString::from))
+            .collect();
+        Scanner {
+            rules,
+            key,
+            options,
+            own_names,
+        }
+    }
+
+    /// The rules in use.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Walks and scans every root, calling `on_file` (on the calling thread) for every entry the
+    /// walk meets. Stops early if `on_file` fails, and returns that error.
+    pub fn run(&self, mut on_file: impl FnMut(FileOutcome) -> Result<()>) -> Result<()> {
+        let walker = walk::build(&self.options.walk)?;
+        let (tx, rx) =
+            crossbeam_channel::bounded::<FileOutcome>(self.options.walk.threads.max(1) * 64);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                walker.run(|| {
+                    let tx = tx.clone();
+                    let mut worker = Worker::new(self);
+                    Box::new(move |result| {
+                        let Some(item) = walk::classify(result) else {
+                            return WalkState::Continue;
+                        };
+                        if self.is_own_file(&item) {
+                            return WalkState::Continue;
+                        }
+                        match tx.send(worker.process(item)) {
+                            Ok(()) => WalkState::Continue,
+                            Err(_) => WalkState::Quit,
+                        }
+                    })
+                });
+            });
+            for outcome in &rx {
+                on_file(outcome)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn is_own_file(&self, item: &WalkItem) -> bool {
+        let WalkItem::File(path) = item else {
+            return false;
+        };
+        let named_like_own = path.file_name().is_some_and(|n| self.own_names.contains(n));
+        named_like_own && fs::canonicalize(path).is_ok_and(|c| self.options.own_files.contains(&c))
+    }
+}
+
+/// Per-thread state: a detector with its regex cache and a reused read buffer.
+struct Worker<'s> {
+    scanner: &'s Scanner,
+    detector: Detector<'s>,
+    buf: Vec<u8>,
+    findings: Vec<Finding>,
+}
+
+impl<'s> Worker<'s> {
+    fn new(scanner: &'s Scanner) -> Self {
+        Worker {
+            scanner,
+            detector: scanner.rules.detector(),
+            buf: vec![0; text::CHUNK],
+            findings: Vec::new(),
+        }
+    }
+
+    fn process(&mut self, item: WalkItem) -> FileOutcome {
+        match item {
+            WalkItem::File(path) => {
+                let outcome = catch_unwind(AssertUnwindSafe(|| self.scan_file(&path)));
+                outcome.unwrap_or_else(|panic| {
+                    // The detector's regex cache may be mid-search; start afresh.
+                    self.detector = self.scanner.rules.detector();
+                    let message = panic_message(&panic);
+                    not_scanned(
+                        &path,
+                        fs::metadata(&path).ok(),
+                        Status::Error,
+                        ReasonCode::InternalError,
+                        message,
+                    )
+                })
+            }
+            WalkItem::Symlink(path) => {
+                let target =
+                    fs::read_link(&path).map_or_else(|_| "?".into(), |t| t.display().to_string());
+                let meta = fs::symlink_metadata(&path).ok();
+                let message =
+                    format!("symbolic link to {target}, not followed (use --follow-links)");
+                not_scanned(
+                    &path,
+                    meta,
+                    Status::Skipped,
+                    ReasonCode::SymlinkNotFollowed,
+                    message,
+                )
+            }
+            WalkItem::Special(path) => {
+                let meta = fs::symlink_metadata(&path).ok();
+                not_scanned(
+                    &path,
+                    meta,
+                    Status::Skipped,
+                    ReasonCode::SpecialFile,
+                    "not a regular file".into(),
+                )
+            }
+            WalkItem::Error {
+                path,
+                io_kind,
+                message,
+            } => {
+                let path = path.unwrap_or_else(|| PathBuf::from("<unknown>"));
+                let code = if path.is_dir() {
+                    ReasonCode::UnreadableDirectory
+                } else {
+                    io_kind.map_or(ReasonCode::IoError, reason_for_io)
+                };
+                let mut outcome = not_scanned(
+                    &path,
+                    fs::symlink_metadata(&path).ok(),
+                    Status::Error,
+                    code,
+                    message,
+                );
+                if code == ReasonCode::UnreadableDirectory {
+                    outcome.record.format = "directory".into();
+                }
+                outcome
+            }
+        }
+    }
+
+    fn scan_file(&mut self, path: &Path) -> FileOutcome {
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                return not_scanned(
+                    path,
+                    None,
+                    Status::Error,
+                    reason_for_io(e.kind()),
+                    e.to_string(),
+                );
+            }
+        };
+        let max = self.scanner.options.max_file_size;
+        if meta.len() > max {
+            let message = format!("{} bytes is over --max-file-size {max}", meta.len());
+            return not_scanned(
+                path,
+                Some(meta),
+                Status::Skipped,
+                ReasonCode::TooLarge,
+                message,
+            );
+        }
+        let mut file = match open_for_scan(path) {
+            Ok(f) => f,
+            Err(e) => {
+                return not_scanned(
+                    path,
+                    Some(meta),
+                    Status::Error,
+                    reason_for_io(e.kind()),
+                    e.to_string(),
+                );
+            }
+        };
+        let filled = match text::read_full(&mut file, &mut self.buf) {
+            Ok(n) => n,
+            Err(e) => {
+                return not_scanned(
+                    path,
+                    Some(meta),
+                    Status::Error,
+                    reason_for_io(e.kind()),
+                    e.to_string(),
+                );
+            }
+        };
+        let (encoding, bom_len) = match extract::sniff(&self.buf[..filled], path) {
+            Sniffed::Text { encoding, bom_len } => (encoding, bom_len),
+            Sniffed::Unsupported(format) => {
+                let message = format!("{format} files are not read by this version of piimap");
+                let mut outcome = not_scanned(
+                    path,
+                    Some(meta),
+                    Status::Skipped,
+                    ReasonCode::UnsupportedFormat,
+                    message,
+                );
+                outcome.record.format = format.into();
+                return outcome;
+            }
+            Sniffed::Binary(format) => {
+                let message = format!("{format} content holds no text to scan");
+                let mut outcome = not_scanned(
+                    path,
+                    Some(meta),
+                    Status::Skipped,
+                    ReasonCode::Binary,
+                    message,
+                );
+                outcome.record.format = format.into();
+                return outcome;
+            }
+        };
+        let options = &self.scanner.options;
+        let rules = self.scanner.rules.rules();
+        let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
+        let mut tracker = LineTracker::default();
+        let (detector, pending) = (&mut self.detector, &mut self.findings);
+        let streamed = text::stream_windows(
+            &mut file,
+            &mut self.buf,
+            filled,
+            encoding,
+            bom_len,
+            |window| {
+                let next =
+                    detector.scan(window.text, window.report.clone(), window.resume, pending);
+                for f in pending.drain(..) {
+                    if f.confidence >= options.min_confidence {
+                        let location = tracker.locate(window, window.base + f.span.start as u64);
+                        findings.add(&rules[f.rule], f, location);
+                    }
+                }
+                tracker.advance(window, window.base + window.report.end as u64);
+                next
+            },
+        );
+        let (bytes_scanned, status, reason) = match streamed {
+            Ok(n) => (n, Status::Complete, None),
+            Err((e, n)) => {
+                let reason = Reason {
+                    code: reason_for_io(e.kind()),
+                    message: format!("read failed after {n} bytes: {e}"),
+                };
+                (n, Status::Partial, Some(reason))
+            }
+        };
+        let mut record = base_record(
+            path,
+            Some(&meta),
+            extract::text_format(path),
+            status,
+            reason,
+        );
+        record.encoding = Some(encoding.name().to_string());
+        record.findings = findings.into_kinds();
+        record.personal_data = record.findings.iter().any(|k| k.personal);
+        FileOutcome {
+            record,
+            bytes_scanned,
+        }
+    }
+}
+
+/// Opens a file for reading without updating its access time where the OS allows it.
+fn open_for_scan(path: &Path) -> io::Result<File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NOATIME is refused (EPERM) for files the user does not own; fall back then.
+        if let Ok(f) = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOATIME)
+            .open(path)
+        {
+            return Ok(f);
+        }
+    }
+    File::open(path)
+}
+
+fn reason_for_io(kind: io::ErrorKind) -> ReasonCode {
+    match kind {
+        io::ErrorKind::PermissionDenied => ReasonCode::PermissionDenied,
+        io::ErrorKind::NotFound => ReasonCode::NotFound,
+        _ => ReasonCode::IoError,
+    }
+}
+
+fn not_scanned(
+    path: &Path,
+    meta: Option<fs::Metadata>,
+    status: Status,
+    code: ReasonCode,
+    message: String,
+) -> FileOutcome {
+    let reason = Some(Reason { code, message });
+    FileOutcome {
+        record: base_record(path, meta.as_ref(), "unknown", status, reason),
+        bytes_scanned: 0,
+    }
+}
+
+fn base_record(
+    path: &Path,
+    meta: Option<&fs::Metadata>,
+    format: &str,
+    status: Status,
+    reason: Option<Reason>,
+) -> FileRecord {
+    let repr = PathRepr::of(path);
+    FileRecord {
+        path: repr.text,
+        path_bytes: repr.bytes,
+        size: meta.map(fs::Metadata::len),
+        modified: meta.and_then(|m| m.modified().ok()).and_then(rfc3339),
+        format: format.to_string(),
+        encoding: None,
+        status,
+        reason,
+        personal_data: false,
+        findings: Vec::new(),
+    }
+}
+
+/// RFC 3339 UTC to the second, for times after 1970.
+pub fn rfc3339(t: SystemTime) -> Option<String> {
+    t.duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|_| humantime::format_rfc3339_seconds(t).to_string())
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    format!("internal error while scanning (please report): {what}")
+}
