@@ -52,15 +52,19 @@ impl ContextMatcher {
         end: usize,
         base: Confidence,
     ) -> (Confidence, Option<ContextEvidence>) {
-        let before_start = text[..start]
+        // The window stays on the value's own line: a neighbouring line (a table header, the
+        // previous sentence) is not the value's label.
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let before_start = text[line_start..start]
             .char_indices()
             .rev()
             .nth(self.before.saturating_sub(1))
-            .map_or(0, |(i, _)| i);
-        let after_end = text[end..]
+            .map_or(line_start, |(i, _)| line_start + i);
+        let after_end = text[end..line_end]
             .char_indices()
             .nth(self.after)
-            .map_or(text.len(), |(i, _)| end + i);
+            .map_or(line_end, |(i, _)| end + i);
         let before = text[before_start..start].to_lowercase();
         let after = text[end..after_end].to_lowercase();
         // Nearest before: the last keyword; its distance is the characters between it and the match.
@@ -171,6 +175,18 @@ mod tests {
     fn keyword_inside_a_word_does_not_count() {
         assert_eq!(
             apply("xpersonas kods 161175-19997", "161175-19997").0,
+            Confidence::Medium
+        );
+    }
+
+    #[test]
+    fn window_stays_on_the_line() {
+        assert_eq!(
+            apply("Personas kods; Tālrunis\n1;161175-19997", "161175-19997").0,
+            Confidence::Medium
+        );
+        assert_eq!(
+            apply("161175-19997\ntālr. 2", "161175-19997").0,
             Confidence::Medium
         );
     }

@@ -1,12 +1,12 @@
-//! IP addresses (reference §5.2). A real parse, the special-purpose range noted, and a weaker tier
-//! for strings that look like version numbers or legal clause numbers (`2.1.1.4.`), which then
-//! need context to be reported.
+//! IP addresses (reference §5.2). A real parse, the special-purpose range noted, and a weak tier
+//! for strings that look like version numbers (`1.0.0.0`, `4.8.0.1`) or legal clause numbers
+//! (`2.1.1.4.`), which then need context to be reported.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::Validated;
 
-pub(super) const IPV4_TIERS: &[&str] = &["address", "clause_like"];
+pub(super) const IPV4_TIERS: &[&str] = &["address", "weak"];
 pub(super) const IPV6_TIERS: &[&str] = &["address", "short"];
 
 pub(super) fn validate_v4(text: &str, start: usize, end: usize) -> Option<Validated> {
@@ -34,13 +34,12 @@ pub(super) fn validate_v4(text: &str, start: usize, end: usize) -> Option<Valida
         && rest.starts_with(' ')
         && rest[1..].starts_with(char::is_uppercase)
         && octets.iter().all(|o| *o <= 30);
-    let clause_like =
-        prefix.is_none() && ((trailing_dot && octets.iter().all(|o| *o <= 99)) || heading_like);
-    let tier = if clause_like {
-        "clause_like"
-    } else {
-        "address"
-    };
+    let clause_like = (trailing_dot && octets.iter().all(|o| *o <= 99)) || heading_like;
+    // Version strings: `1.0.0.0` (assembly versions), `4.8.0.1`; real hosts are not in 0/8 and
+    // do not end in .0 (a network address) unless a prefix length says it is a network.
+    let version_like = octets.iter().all(|o| *o <= 9) || octets[0] == 0 || octets[3] == 0;
+    let weak = prefix.is_none() && (clause_like || version_like);
+    let tier = if weak { "weak" } else { "address" };
     let mut found = Validated::new(end, addr.to_string(), tier)
         .check("octets")
         .attribute("range", v4_range(addr));
@@ -179,6 +178,22 @@ mod tests {
     }
 
     #[test]
+    fn version_like_strings_are_weak() {
+        for (text, cand) in [
+            ("AssemblyVersion 1.0.0.0 x", "1.0.0.0"),
+            ("x 4.8.0.1 y", "4.8.0.1"),
+            ("x 192.168.1.0 y", "192.168.1.0"),
+            ("x 0.1.2.3 y", "0.1.2.3"),
+        ] {
+            assert_eq!(v4(text, cand).map(|v| v.0), Some("weak"), "{cand}");
+        }
+        assert_eq!(
+            v4("x 192.168.1.0/24 y", "192.168.1.0/24").map(|v| v.0),
+            Some("address")
+        );
+    }
+
+    #[test]
     fn ipv4_rejects() {
         assert_eq!(v4("x 256.1.1.1 y", "256.1.1.1"), None);
         assert_eq!(v4("x 1.2.3.4/33 y", "1.2.3.4/33"), None);
@@ -189,15 +204,15 @@ mod tests {
     fn clause_numbers_are_weaker() {
         assert_eq!(
             v4("saskaņā ar 2.1.1.4. apakšpunktu", "2.1.1.4").map(|v| v.0),
-            Some("clause_like")
+            Some("weak")
         );
         assert_eq!(
             v4("\n2.1.1.4 Iestāde nodrošina", "2.1.1.4").map(|v| v.0),
-            Some("clause_like")
+            Some("weak")
         );
         assert_eq!(
             v4("serveris 10.0.0.1.", "10.0.0.1").map(|v| v.0),
-            Some("clause_like")
+            Some("weak")
         );
         assert_eq!(
             v4("server 83.241.12.7.", "83.241.12.7").map(|v| v.0),
