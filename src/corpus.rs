@@ -198,8 +198,8 @@ fn company_code(rng: &mut Rng) -> String {
 }
 
 fn email(rng: &mut Rng) -> (String, String) {
-    let first = fold_ascii(*rng.pick(FIRST_NAMES));
-    let last = fold_ascii(*rng.pick(SURNAMES));
+    let (first, last) = (*rng.pick(FIRST_NAMES), *rng.pick(SURNAMES));
+    let (first, last) = (fold_ascii(first), fold_ascii(last));
     let n = rng.below(100);
     let local = match rng.below(3) {
         0 => format!("{first}.{last}"),

@@ -137,7 +137,6 @@ impl KindAccumulator {
             Some(i) => self.samples[i] = (fp, sample),
             None => self.samples.push((fp, sample)),
         }
-        self.samples
-            .sort_by(|a, b| b.1.confidence.cmp(&a.1.confidence));
+        self.samples.sort_by_key(|s| std::cmp::Reverse(s.1.confidence));
     }
 }

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Writes examples/share: a small sample file share with clearly fake but checksum-valid
+personal data in the encodings Latvian institutions really have (UTF-8, UTF-8 with BOM,
+Windows-1257, UTF-16LE with and without BOM), plus files piimap must list but cannot read.
+Every personal code, IBAN and card number below is made up; check digits are computed here.
+Run from the repository root: python3 examples/make_share.py"""
+import os, shutil
+
+W = [1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+def pk(ten):  # personal code check digit, reference §1.2 form A
+    d = [int(c) for c in ten]
+    return ten + str((1101 - sum(a * b for a, b in zip(W, d))) % 11 % 10)
+def hy(code):
+    return code[:6] + "-" + code[6:]
+def iban(cc, bban):
+    n = int("".join(str(int(c, 36)) for c in bban + cc + "00"))
+    return f"{cc}{98 - n % 97:02d}{bban}"
+def grouped(s):
+    return " ".join(s[i:i + 4] for i in range(0, len(s), 4))
+def luhn(body):
+    total = 0
+    for i, c in enumerate(reversed(body)):
+        d = int(c)
+        if i % 2 == 0:
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return body + str((10 - total % 10) % 10)
+
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "share")
+shutil.rmtree(root, ignore_errors=True)
+def write(rel, data):
+    path = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+people = [
+    ("Jānis", "Paraudziņš", pk("0101801234"), "janis.paraudzins@piemers.lv", "26000001"),
+    ("Līga", "Testiņa", pk("1503901235"), "liga.testina@piemers.lv", "29000002"),
+    ("Ēriks", "Izdomātais", pk("2812651236"), "eriks@piemers.lv", "67000003"),
+    ("Žanna", "Paraugs", hy(pk("3200000000")), "zanna.paraugs@piemers.lv", "22000004"),
+]
+iban_a = iban("LV", "HABA0000000000123")
+iban_b = iban("LV", "UNLA0000000000456")
+
+rows = ["Nr.p.k.;Vārds;Uzvārds;Personas kods;E-pasts;Tālrunis"]
+for i, (v, u, code, mail, tel) in enumerate(people[:3], 1):
+    rows.append(f"{i};{v};{u};{hy(code)};{mail};+371 {tel}")
+write("personals/darbinieki.csv", ("\ufeff" + "\r\n".join(rows) + "\r\n").encode("utf-8"))
+write("personals/darbinieki_1257.csv", ("\r\n".join(rows) + "\r\n").encode("cp1257"))
+
+v, u, code, mail, tel = people[3]
+letter = f"""Rīgas pilsētas pašvaldībai
+Iesniegums
+
+Es, {v} {u}, personas kods {code}, dzīvojot Izdomātā ielā 1, Rīgā, LV-1001,
+lūdzu piešķirt sociālo palīdzību. Diagnoze: pievienota ārsta izziņa.
+Kontakti: e-pasts {mail}, tālr. {tel[:2]} {tel[2:5]} {tel[5:]}.
+Naudu lūdzu pārskaitīt uz kontu {grouped(iban_a)}.
+"""
+write("iesniegumi/iesniegums_2019.txt", letter.encode("utf-8"))
+
+v, u, code, mail, tel = people[0]
+excel_text = f"Vārds\tUzvārds\tPersonas kods\tTālrunis\r\n{v}\t{u}\t{hy(code)}\t+371{tel}\r\n"
+write("iesniegumi/unicode_teksts.txt", b"\xff\xfe" + excel_text.encode("utf-16-le"))
+v, u, code, mail, tel = people[1]
+write("iesniegumi/utf16_bez_bom.txt", f"Pers. kods: {code}; e-pasts {mail}\r\n".encode("utf-16-le"))
+
+log = """83.241.12.7 - - [12/Mar/2024:10:15:32 +0200] "GET /pakalpojumi HTTP/1.1" 200 5120
+62.85.4.19 - - [12/Mar/2024:10:15:40 +0200] "POST /pieteikums HTTP/1.1" 302 0
+2001:db8:85a3::8a2e:370:7334 - - [12/Mar/2024:10:16:02 +0200] "GET / HTTP/1.1" 200 812
+Server version 2.4.1.0 started, build 10.0.19041.1234
+"""
+write("logs/access.log", log.encode("utf-8"))
+
+html = """<html><body><h1>Kontakti</h1>
+<p>Lietvedība: <a href="mailto:kanceleja@piemers.lv">kanceleja@piemers.lv</a>, tālrunis +371 67 000 010</p>
+<p>Vadītāja: Anna Paraudziņa, <a href="mailto:anna.paraudzina@piemers.lv">rakstīt</a></p>
+<img src="logo@2x.png" alt="logo"> <img src="foto@3x.jpg">
+</body></html>
+"""
+write("web/kontakti.html", html.encode("utf-8"))
+
+invoices = f"""Rēķins Nr. 2024/117, datums 12.03.2024.
+Pakalpojuma sniedzējs: SIA "Piemērs", reģ. Nr. 40003521600, PVN Nr. LV40003521600
+Pasūtītājs: Rīgas valstspilsētas pašvaldība, reģ. Nr. 90000528023
+Konts (IBAN): {iban_b}
+Summa apmaksai: 26 123 456,00 EUR
+Samaksāts ar karti {' '.join([luhn('411111111111111')[i:i+4] for i in range(0, 16, 4)])}, derīga līdz 12/27
+Pasūtījuma numurs 71234567890, laika zīmogs 1548138160707
+"""
+write("finanses/rekini.txt", invoices.encode("utf-8"))
+
+rules = """Iekšējie noteikumi
+2.1.1.4. Iestāde nodrošina datu aizsardzību saskaņā ar 2.1.1.5. apakšpunktu.
+3.2.1.1. Programmatūras versija v2.1.1.108, Oracle datubāzes versija 12.2.0.1.
+Dokumenta ID 3f2504e0-4f89-11d3-9a0c-0305e82c3301, ISBN 978-9984-9999-0-7.
+"""
+write("noteikumi/noteikumi.txt", rules.encode("utf-8"))
+
+write("attels.png", b"\x89PNG\r\n\x1a\n" + bytes(64))
+write("ligums.pdf", b"%PDF-1.4\n% not a real PDF: piimap lists PDFs it does not read yet\n%%EOF\n")
+print("wrote", root)

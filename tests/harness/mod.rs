@@ -1,0 +1,125 @@
+//! A temp-dir test environment that runs the real `piimap` binary (in the style of fd's TestEnv).
+
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// A scratch tree to scan, with a private key file and an output directory outside the tree.
+pub struct TestEnv {
+    pub temp: tempfile::TempDir,
+    pub root: PathBuf,
+    pub key: PathBuf,
+}
+
+/// A finished scan: exit code, stderr, and the parsed JSON Lines inventory.
+pub struct Scan {
+    pub code: i32,
+    pub stderr: String,
+    pub stdout: String,
+    pub lines: Vec<Value>,
+}
+
+impl Scan {
+    /// The file records.
+    pub fn files(&self) -> Vec<&Value> {
+        self.lines.iter().filter(|l| l["type"] == "file").collect()
+    }
+
+    /// The record of the file whose path ends with `suffix`.
+    pub fn file(&self, suffix: &str) -> &Value {
+        let hits: Vec<_> = self
+            .files()
+            .into_iter()
+            .filter(|f| f["path"].as_str().unwrap().ends_with(suffix))
+            .collect();
+        assert_eq!(
+            hits.len(),
+            1,
+            "expected one record for {suffix}, got {}: {}",
+            hits.len(),
+            self.stdout
+        );
+        hits[0]
+    }
+
+    /// The findings of `kind` in the file whose path ends with `suffix`.
+    pub fn kind(&self, suffix: &str, kind: &str) -> Option<&Value> {
+        self.file(suffix)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kind"] == kind)
+    }
+
+    /// The summary line.
+    pub fn summary(&self) -> &Value {
+        self.lines
+            .iter()
+            .find(|l| l["type"] == "summary")
+            .expect("summary line")
+    }
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("share");
+        fs::create_dir(&root).unwrap();
+        let key = temp.path().join("fingerprint.key");
+        TestEnv { temp, root, key }
+    }
+
+    /// Writes a file under the tree, creating folders.
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// The binary, with the test key file.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_piimap"));
+        cmd.env("PIIMAP_KEY_FILE", &self.key);
+        cmd
+    }
+
+    /// `piimap scan <root> --format jsonl -q <args>`.
+    pub fn scan(&self, args: &[&str]) -> Scan {
+        let mut cmd = self.command();
+        cmd.arg("scan")
+            .arg(&self.root)
+            .args(["--format", "jsonl", "-q"])
+            .args(args);
+        run(cmd)
+    }
+}
+
+/// Runs a command and parses its stdout as JSON Lines (when it is).
+pub fn run(mut cmd: Command) -> Scan {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().unwrap();
+    let stdout = String::from_utf8(stdout).unwrap();
+    let lines = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    Scan {
+        code: status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        stdout,
+        lines,
+    }
+}
+
+/// The repository root.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}

@@ -1,0 +1,114 @@
+//! `piimap rules list` and `piimap rules check`, built-in and from a directory.
+
+mod harness;
+
+use harness::TestEnv;
+
+#[test]
+fn builtin_rules_check_passes() {
+    let env = TestEnv::new();
+    let mut cmd = env.command();
+    cmd.args(["rules", "check"]);
+    let out = harness::run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains(" passed, 0 failed (16 rules)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn rules_list_shows_every_rule_with_its_validator() {
+    let env = TestEnv::new();
+    let mut cmd = env.command();
+    cmd.args(["rules", "list"]);
+    let out = harness::run(cmd);
+    assert_eq!(out.code, 0);
+    for id in [
+        "lv_personal_code",
+        "lv_company_code",
+        "email",
+        "phone",
+        "iban",
+        "ipv4",
+        "ipv6",
+        "payment_card",
+        "special_health",
+    ] {
+        assert!(out.stdout.contains(id), "{id}");
+    }
+    assert!(out.stdout.contains("mod-11 check digit"));
+}
+
+/// A copy of the built-in rules in a temp dir, for editing.
+fn rules_copy(env: &TestEnv) -> std::path::PathBuf {
+    let dir = env.temp.path().join("rules");
+    std::fs::create_dir(&dir).unwrap();
+    for entry in std::fs::read_dir(harness::repo().join("rules")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_wrong_example_fails_the_check() {
+    let env = TestEnv::new();
+    let dir = rules_copy(&env);
+    let path = dir.join("email.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"logo@2x.png\",", "\"logo@2x.png\", \"anna@piemers.lv\",");
+    std::fs::write(&path, text).unwrap();
+    let mut cmd = env.command();
+    cmd.args(["rules", "check", "--rules"]).arg(&dir);
+    let out = harness::run(cmd);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("FAIL email: \"anna@piemers.lv\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_rules_directory_replaces_the_builtin_rules() {
+    let env = TestEnv::new();
+    let dir = rules_copy(&env);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "email.toml" {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    env.write("a.txt", "personas kods 161175-19997, anna@piemers.lv\n");
+    let scan = env.scan(&["--rules", dir.to_str().unwrap()]);
+    let kinds: Vec<_> = scan.file("a.txt")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kind"].clone())
+        .collect();
+    assert_eq!(kinds, ["email"]);
+}
+
+#[test]
+fn an_inconsistent_rule_is_a_fatal_error() {
+    let env = TestEnv::new();
+    let dir = rules_copy(&env);
+    let path = dir.join("phone.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("lv_national = \"low\"\n", "");
+    std::fs::write(&path, text).unwrap();
+    let mut cmd = env.command();
+    cmd.args(["rules", "check", "--rules"]).arg(&dir);
+    let out = harness::run(cmd);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("no confidence for tier `lv_national`"),
+        "{}",
+        out.stderr
+    );
+}

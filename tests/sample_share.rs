@@ -1,0 +1,72 @@
+//! The shipped sample share (`examples/share`) against the expected inventory committed beside
+//! the tests (`tests/fixtures/share.expected.json`). This is also the README's quick-start scan.
+
+mod harness;
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+#[test]
+fn sample_share_matches_expected_inventory() {
+    let expected: Value = serde_json::from_slice(
+        &std::fs::read(harness::repo().join("tests/fixtures/share.expected.json")).unwrap(),
+    )
+    .unwrap();
+    let env = harness::TestEnv::new();
+    let mut cmd = env.command();
+    cmd.arg("scan")
+        .arg(harness::repo().join("examples/share"))
+        .args(["--format", "jsonl", "-q"]);
+    let scan = harness::run(cmd);
+    assert_eq!(
+        scan.code, 3,
+        "the sample PDF is not read yet: incomplete\n{}",
+        scan.stderr
+    );
+    let mut seen = BTreeSet::new();
+    for rec in scan.files() {
+        let path = rec["path"].as_str().unwrap();
+        let rel = path.split("examples/share/").nth(1).unwrap();
+        seen.insert(rel.to_string());
+        let want = &expected["files"][rel];
+        assert!(!want.is_null(), "unexpected record for {rel}: {rec}");
+        assert_eq!(rec["status"], want["status"], "{rel}");
+        assert_eq!(
+            rec["reason"].get("code").cloned().unwrap_or(Value::Null),
+            want["reason"],
+            "{rel}"
+        );
+        assert_eq!(
+            rec.get("encoding").cloned().unwrap_or(Value::Null),
+            want["encoding"],
+            "{rel}"
+        );
+        let got: serde_json::Map<String, Value> = rec["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                let v = json!({
+                    "count": k["count"], "distinct": k["distinct"], "max_confidence": k["max_confidence"],
+                    "top_sample_location": k["samples"][0]["location"],
+                });
+                (k["kind"].as_str().unwrap().to_string(), v)
+            })
+            .collect();
+        assert_eq!(Value::Object(got), want["findings"], "{rel}");
+    }
+    let want_files: BTreeSet<String> = expected["files"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(seen, want_files);
+    let summary = scan.summary();
+    assert_eq!(summary["files_seen"], 11);
+    assert_eq!(
+        summary["files_clean"], 1,
+        "noteikumi.txt: clause numbers, versions, GUID, ISBN"
+    );
+}
