@@ -1,1 +1,54 @@
-fn main() {}
+//! Matcher throughput on generated Latvian text (with and without planted personal data), and
+//! the cost of each validator on one candidate. Run: `cargo bench --bench matcher`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use piimap::corpus::{Rng, latvian_text};
+use piimap::detect::RuleSet;
+use piimap::detect::validators::Validator;
+
+fn detector(c: &mut Criterion) {
+    let rules = RuleSet::builtin().expect("built-in rules");
+    let mut group = c.benchmark_group("detector");
+    for (name, density) in [
+        ("latvian_text_200_per_MB", 200),
+        ("latvian_text_almost_clean", 1),
+    ] {
+        let (text, _) = latvian_text(&mut Rng::new(42), 4 << 20, density);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            let mut det = rules.detector();
+            let mut out = Vec::new();
+            b.iter(|| {
+                out.clear();
+                det.scan(black_box(&text), 0..text.len(), 0, &mut out);
+                out.len()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn validators(c: &mut Criterion) {
+    let mut group = c.benchmark_group("validator");
+    let cases = [
+        (Validator::LvPersonalCode, "161175-19997"),
+        (Validator::LvCompanyCode, "40003521600"),
+        (Validator::Email, "janis.berzins@pasts.lv"),
+        (Validator::Phone, "+371 2612 3456"),
+        (Validator::Iban, "LV80 BANK 0000 4351 9500 1"),
+        (Validator::Ipv4, "83.241.12.7"),
+        (Validator::Ipv6, "2001:db8:85a3::8a2e:370:7334"),
+        (Validator::PaymentCard, "4111 1111 1111 1111"),
+    ];
+    for (validator, value) in cases {
+        group.bench_function(validator.name(), |b| {
+            b.iter(|| validator.validate(black_box(value), 0, value.len()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, detector, validators);
+criterion_main!(benches);

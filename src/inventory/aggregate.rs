@@ -137,6 +137,7 @@ impl KindAccumulator {
             Some(i) => self.samples[i] = (fp, sample),
             None => self.samples.push((fp, sample)),
         }
-        self.samples.sort_by_key(|s| std::cmp::Reverse(s.1.confidence));
+        self.samples
+            .sort_by_key(|s| std::cmp::Reverse(s.1.confidence));
     }
 }

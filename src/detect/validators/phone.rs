@@ -5,11 +5,33 @@ use super::{Validated, digit_string, digits_of};
 
 pub(super) const TIERS: &[&str] = &["lv_international", "lv_national", "international"];
 
+/// The groupings a bare national number may be written in (reference §3.3): 8, 2-3-3, 4-4, 3-5.
+const NATIONAL_GROUPINGS: &[&[usize]] = &[&[8], &[2, 3, 3], &[4, 4], &[3, 5]];
+
 pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
-    let raw = &text[start..end];
+    // The pattern takes a greedy run of digits and separators; drop trailing groups (a date or
+    // an amount after the number) until what is left is a valid number.
+    let mut cut = end;
+    loop {
+        if let Some(found) = validate_exact(&text[start..cut], cut) {
+            return Some(found);
+        }
+        cut = start + text[start..cut].rfind([' ', '-'])?;
+        cut = start
+            + text[start..cut]
+                .trim_end_matches([' ', '-', '(', ')'])
+                .len();
+    }
+}
+
+fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
     let digits = digits_of(raw);
     let international = raw.starts_with('+') || raw.starts_with("(+") || raw.starts_with("00");
     if !international {
+        let groups: Vec<usize> = raw.split([' ', '-']).map(str::len).collect();
+        if !NATIONAL_GROUPINGS.contains(&groups.as_slice()) {
+            return None;
+        }
         let kind = lv_number_type(&digits)?;
         return Some(
             Validated::new(end, format!("+371{}", digit_string(&digits)), "lv_national")
@@ -18,7 +40,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
                 .attribute("type", kind),
         );
     }
-    let digits = if raw.starts_with("00") || raw.starts_with("(00") {
+    let digits = if raw.starts_with("00") {
         &digits[2..]
     } else {
         &digits[..]
@@ -158,5 +180,17 @@ mod tests {
         assert_eq!(check("+999 1234 5678"), None); // no such country code
         assert_eq!(check("+44 12"), None); // too short
         assert_eq!(check("0044 20 7946 0958"), None); // 00 only for +371
+    }
+
+    #[test]
+    fn greedy_runs_are_trimmed_to_the_number() {
+        let text = "+371 26123456 12 2024";
+        let v = validate(text, 0, text.len()).unwrap();
+        assert_eq!(&text[..v.end], "+371 26123456");
+        assert_eq!(check("26 12 34 56"), None); // not a national grouping
+        assert_eq!(
+            check("+371 26 12 34 56").map(|c| c.0),
+            Some("lv_international")
+        );
     }
 }

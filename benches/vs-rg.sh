@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Times `piimap scan` against `rg` with the same patterns on the same generated files, alternating
+# runs, and prints the median wall time of each, their ratio and MB/s.
+#
+#   benches/vs-rg.sh [SIZE] [RUNS] [THREADS]      e.g. benches/vs-rg.sh 200M 7 2
+#
+# rg gets every rule's regex patterns plus every keyword stem (in the same lower/Capitalised/UPPER
+# variants piimap matches), with --no-unicode so \x80-\xFF means bytes as in piimap, and counts
+# matches (-c). piimap also validates every candidate, scores context, fingerprints and writes the
+# inventory. The corpus is generated outside the repository (seeded, reproducible).
+set -euo pipefail
+size=${1:-100M}
+runs=${2:-7}
+threads=${3:-2}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=${PIIMAP_BENCH_DIR:-/tmp/piimap-bench-$size}
+command -v rg >/dev/null || { echo "needs ripgrep (apt-get install ripgrep)" >&2; exit 2; }
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+piimap="$repo/target/release/piimap"
+[ -d "$work/share" ] || "$piimap" generate-corpus "$work" --seed 1 --size "$size"
+export PIIMAP_KEY_FILE="$work/fingerprint.key"
+
+patterns="$work/rg-patterns.txt"
+python3 - "$repo/rules" > "$patterns" <<'PY'
+import glob, sys, tomllib
+out = []
+for path in sorted(glob.glob(sys.argv[1] + "/*.toml")):
+    rule = tomllib.load(open(path, "rb"))
+    out += rule.get("patterns", [])
+    kw = rule.get("keywords", {})
+    for term in kw.get("strong", []) + kw.get("weak", []):
+        low = term.lower()
+        for v in {low, low[:1].upper() + low[1:], low.upper()}:
+            # --no-unicode: a non-ASCII letter is written as its UTF-8 bytes.
+            out.append("".join(
+                "".join(f"\\x{b:02X}" for b in c.encode()) if ord(c) > 127
+                else "\\" + c if c in r".^$*+?()[]{}|\-" else c
+                for c in v))
+print("\n".join(out))
+PY
+
+bytes=$(du -sb "$work/share" | cut -f1)
+declare -a tp tr
+for i in $(seq "$runs"); do
+  s=$(date +%s.%N); "$piimap" scan "$work/share" -q -j "$threads" -o "$work/inventory.json" || [ $? -eq 3 ]; e=$(date +%s.%N)
+  tp+=("$(echo "$e - $s" | bc -l)")
+  s=$(date +%s.%N); rg --no-unicode -c -j "$threads" --no-messages -f "$patterns" "$work/share" > /dev/null || true; e=$(date +%s.%N)
+  tr+=("$(echo "$e - $s" | bc -l)")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+mp=$(median "${tp[@]}"); mr=$(median "${tr[@]}")
+printf 'corpus: %s (%s bytes, %s files), %s runs, %s threads, %s\n' "$work/share" "$bytes" "$(find "$work/share" -type f | wc -l)" "$runs" "$threads" "$(nproc) CPUs"
+printf 'piimap: median %.3f s  %.1f MB/s\n' "$mp" "$(echo "$bytes / $mp / 1000000" | bc -l)"
+printf 'rg:     median %.3f s  %.1f MB/s\n' "$mr" "$(echo "$bytes / $mr / 1000000" | bc -l)"
+printf 'ratio piimap/rg: %.2f\n' "$(echo "$mp / $mr" | bc -l)"
