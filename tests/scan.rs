@@ -319,6 +319,23 @@ fn a_value_across_a_chunk_edge_is_found_once() {
 }
 
 #[test]
+fn line_less_file_spanning_windows_is_located_by_column() {
+    let env = TestEnv::new();
+    let unit = "Jānis personas kods 161175-19997, e-pasts janis@pasts.lv; ";
+    let n = 3 * (1 << 20) / unit.len();
+    env.write("oneline.txt", unit.repeat(n));
+    let scan = env.scan(&["--samples", "1"]);
+    let code = scan.kind("oneline.txt", "lv_personal_code").unwrap();
+    assert_eq!(code["count"], n);
+    assert_eq!(code["distinct"], 1);
+    assert_eq!(
+        code["samples"][0]["location"],
+        serde_json::json!({"line": 1, "column": 21})
+    );
+    assert_eq!(scan.kind("oneline.txt", "email").unwrap()["count"], n);
+}
+
+#[test]
 fn min_confidence_filters() {
     let env = TestEnv::new();
     env.write("a.txt", "Līguma summa 26123456 euro\n");

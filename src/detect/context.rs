@@ -52,19 +52,24 @@ impl ContextMatcher {
         end: usize,
         base: Confidence,
     ) -> (Confidence, Option<ContextEvidence>) {
-        // The window stays on the value's own line: a neighbouring line (a table header, the
-        // previous sentence) is not the value's label.
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-        let before_start = text[line_start..start]
+        // The window is `before`/`after` characters, cut at line breaks: a neighbouring line (a
+        // table header, the previous sentence) is not the value's label. Only the window is
+        // searched for the break, so a line-less file costs no more than any other.
+        let before_start = text[..start]
             .char_indices()
             .rev()
             .nth(self.before.saturating_sub(1))
-            .map_or(line_start, |(i, _)| line_start + i);
-        let after_end = text[end..line_end]
+            .map_or(0, |(i, _)| i);
+        let before_start = text[before_start..start]
+            .rfind('\n')
+            .map_or(before_start, |i| before_start + i + 1);
+        let after_end = text[end..]
             .char_indices()
             .nth(self.after)
-            .map_or(line_end, |(i, _)| end + i);
+            .map_or(text.len(), |(i, _)| end + i);
+        let after_end = text[end..after_end]
+            .find('\n')
+            .map_or(after_end, |i| end + i);
         let before = text[before_start..start].to_lowercase();
         let after = text[end..after_end].to_lowercase();
         // Nearest before: the last keyword; its distance is the characters between it and the match.

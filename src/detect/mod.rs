@@ -18,11 +18,6 @@ use context::ContextMatcher;
 pub use rules::{Boundary, Rule, RuleError};
 use validators::Validator;
 
-/// Lazy DFA cache per thread. The union of digit-counting patterns has many states on numeric
-/// text; with the default 2 MiB the cache is cleared and rebuilt over and over (measured: a third
-/// of the scan time in determinisation on the generated corpus).
-const LAZY_DFA_CACHE: usize = 2 << 20;
-
 /// One validated match in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -115,7 +110,6 @@ impl RuleSet {
             Some(
                 Regex::builder()
                     .syntax(syntax::Config::new().unicode(false).utf8(false))
-                    .configure(meta::Config::new().hybrid_cache_capacity(LAZY_DFA_CACHE))
                     .build_many(&patterns)
                     .map_err(|e| RuleError::Compile(e.to_string()))?,
             )

@@ -41,9 +41,15 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
 /// `https://user:secret@host` holds credentials, not an e-mail address: look back over the
 /// token for `://`.
 fn inside_url_credentials(text: &str, start: usize) -> bool {
-    let token_start = text[..start]
+    // Bounded look-back: a URL's scheme is near its credentials, and a long token without
+    // blanks (base64) must not make every candidate in it scan back to its start.
+    let mut from = start.saturating_sub(512);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let token_start = text[from..start]
         .rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '<')
-        .map_or(0, |i| i + 1);
+        .map_or(from, |i| from + i + 1);
     text[token_start..start].contains("://") || text[token_start..start].contains("%2F%2F")
 }
 

@@ -23,10 +23,12 @@ pub(super) fn validate_v4(text: &str, start: usize, end: usize) -> Option<Valida
     }
     let addr = Ipv4Addr::from(octets);
     let rest = &text[end..];
+    // Only blanks between the previous line break (or the text start) and the address.
     let line_start = text[..start]
-        .rsplit('\n')
-        .next()
-        .is_some_and(|l| l.trim().is_empty());
+        .chars()
+        .rev()
+        .find(|c| !matches!(c, ' ' | '\t'))
+        .is_none_or(|c| c == '\n' || c == '\r');
     // "2.1.1.4." ends like a clause number; so does "2.1.1.4 Iestāde ..." at a line start.
     let trailing_dot =
         rest.starts_with('.') && !rest[1..].starts_with(|c: char| c.is_ascii_digit());
