@@ -91,7 +91,7 @@ impl Scanner {
         let walker = walk::build(&self.options.walk)?;
         let (tx, rx) =
             crossbeam_channel::bounded::<FileOutcome>(self.options.walk.threads.max(1) * 64);
-        std::thread::scope(|scope| {
+        std::thread::scope(move |scope| {
             scope.spawn(move || {
                 walker.run(|| {
                     let tx = tx.clone();
@@ -110,6 +110,9 @@ impl Scanner {
                     })
                 });
             });
+            // The receiver is owned here: if `on_file` fails, returning drops it, so walker
+            // threads blocked on a full channel get an error and quit instead of deadlocking.
+            let rx = rx;
             for outcome in &rx {
                 on_file(outcome)?;
             }

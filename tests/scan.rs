@@ -408,3 +408,38 @@ fn usage_and_fatal_errors_have_their_codes() {
     assert_eq!(scan.code, 1);
     assert!(scan.stderr.contains("no rule files"), "{}", scan.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_failing_output_stops_the_scan_with_an_error() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let env = TestEnv::new();
+    for i in 0..3000 {
+        env.write(
+            &format!("d{}/f{i}.txt", i % 30),
+            format!("e-pasts: anna{i}@piemers.lv\n"),
+        );
+    }
+    // stdout on /dev/full: the first flush fails (ENOSPC) while walker threads still send.
+    let mut cmd = env.command();
+    cmd.arg("scan").arg(&env.root).args(["-q", "-j", "2"]);
+    cmd.stdout(std::fs::File::create("/dev/full").unwrap())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("piimap hung after its output failed (deadlock regression)");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(1));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("piimap: error"), "{stderr}");
+}

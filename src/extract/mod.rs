@@ -80,14 +80,17 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
     if head.len() >= 12 && head.starts_with(b"RIFF") {
         return Sniffed::Binary("riff");
     }
-    if head.contains(&0) {
-        return match utf16_without_bom(head) {
-            Some(encoding) => Sniffed::Text {
-                encoding,
-                bom_len: 0,
-            },
-            None => Sniffed::Binary("binary"),
+    if let Some(encoding) = utf16_without_bom(head) {
+        return Sniffed::Text {
+            encoding,
+            bom_len: 0,
         };
+    }
+    // Binary content is full of NUL bytes; a text file with a stray NUL (a corrupted log) is
+    // still text and must be scanned, not skipped as binary.
+    let sample = &head[..head.len().min(64 << 10)];
+    if memchr::memchr_iter(0, sample).count() * 200 > sample.len() {
+        return Sniffed::Binary("binary");
     }
     let valid_utf8 = match std::str::from_utf8(head) {
         Ok(_) => true,
@@ -209,6 +212,21 @@ mod tests {
         assert_eq!(
             sniffed(b"\x00\x01\x02\x03\x00\x00\x07\x08", "a"),
             Sniffed::Binary("binary")
+        );
+    }
+
+    #[test]
+    fn a_stray_nul_does_not_make_text_binary() {
+        let mut log = "2024-03-12 saņemts, e-pasts anna@piemers.lv\n"
+            .repeat(100)
+            .into_bytes();
+        log[500] = 0;
+        assert_eq!(
+            sniffed(&log, "a.log"),
+            Sniffed::Text {
+                encoding: UTF_8,
+                bom_len: 0
+            }
         );
     }
 
