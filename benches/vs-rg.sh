@@ -6,8 +6,8 @@
 #
 # rg gets every rule's regex patterns plus every keyword stem (in the same lower/Capitalised/UPPER
 # variants piimap matches), with --no-unicode so \x80-\xFF means bytes as in piimap, and counts
-# matches (-c). piimap also validates every candidate, scores context, fingerprints and writes the
-# inventory. The corpus is generated outside the repository (seeded, reproducible).
+# every match (--count-matches). piimap also validates every candidate, scores context,
+# fingerprints and writes the inventory. The corpus is generated outside the repository (seeded).
 set -euo pipefail
 size=${1:-100M}
 runs=${2:-7}
@@ -44,7 +44,7 @@ declare -a tp tr
 for i in $(seq "$runs"); do
   s=$(date +%s.%N); "$piimap" scan "$work/share" -q -j "$threads" -o "$work/inventory.json" || [ $? -eq 3 ]; e=$(date +%s.%N)
   tp+=("$(echo "$e - $s" | bc -l)")
-  s=$(date +%s.%N); rg --no-unicode -c -j "$threads" --no-messages -f "$patterns" "$work/share" > /dev/null || true; e=$(date +%s.%N)
+  s=$(date +%s.%N); rg --no-unicode --count-matches -j "$threads" --no-messages -f "$patterns" "$work/share" > /dev/null || true; e=$(date +%s.%N)
   tr+=("$(echo "$e - $s" | bc -l)")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

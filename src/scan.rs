@@ -262,8 +262,8 @@ impl<'s> Worker<'s> {
                 );
             }
         };
-        let (encoding, bom_len) = match extract::sniff(&self.buf[..filled], path) {
-            Sniffed::Text { encoding, bom_len } => (encoding, bom_len),
+        let text_encoding = match extract::sniff(&self.buf[..filled], path) {
+            Sniffed::Text(text_encoding) => text_encoding,
             Sniffed::Unsupported(format) => {
                 let message = format!("{format} files are not read by this version of piimap");
                 let mut outcome = not_scanned(
@@ -294,13 +294,8 @@ impl<'s> Worker<'s> {
         let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
         let mut tracker = LineTracker::default();
         let (detector, pending) = (&mut self.detector, &mut self.findings);
-        let streamed = text::stream_windows(
-            &mut file,
-            &mut self.buf,
-            filled,
-            encoding,
-            bom_len,
-            |window| {
+        let streamed =
+            text::stream_windows(&mut file, &mut self.buf, filled, text_encoding, |window| {
                 let next =
                     detector.scan(window.text, window.report.clone(), window.resume, pending);
                 for f in pending.drain(..) {
@@ -311,16 +306,15 @@ impl<'s> Worker<'s> {
                 }
                 tracker.advance(window, window.base + window.report.end as u64);
                 next
-            },
-        );
-        let (bytes_scanned, status, reason) = match streamed {
-            Ok(n) => (n, Status::Complete, None),
-            Err((e, n)) => {
+            });
+        let (status, reason) = match streamed.error {
+            None => (Status::Complete, None),
+            Some(e) => {
                 let reason = Reason {
                     code: reason_for_io(e.kind()),
-                    message: format!("read failed after {n} bytes: {e}"),
+                    message: format!("read failed after {} bytes: {e}", streamed.bytes_read),
                 };
-                (n, Status::Partial, Some(reason))
+                (Status::Partial, Some(reason))
             }
         };
         let mut record = base_record(
@@ -330,12 +324,12 @@ impl<'s> Worker<'s> {
             status,
             reason,
         );
-        record.encoding = Some(encoding.name().to_string());
+        record.encoding = Some(streamed.encoding.name().to_string());
         record.findings = findings.into_kinds();
         record.personal_data = record.findings.iter().any(|k| k.personal);
         FileOutcome {
             record,
-            bytes_scanned,
+            bytes_scanned: streamed.bytes_read,
         }
     }
 }

@@ -18,6 +18,12 @@ use context::ContextMatcher;
 pub use rules::{Boundary, Rule, RuleError};
 use validators::Validator;
 
+/// Lazy-DFA cache per thread. Numbers written with separators (dates, amounts, grouped phones,
+/// IBANs) give the union of digit patterns many states; with the default 2 MiB the cache is
+/// cleared and rebuilt over and over. Measured on the generated 105 MB share, one thread: 2 MiB
+/// 1.55 s, 8 MiB 1.37 s, 16 MiB 1.30 s, 32 MiB 1.26 s. ripgrep's default is 10M.
+const LAZY_DFA_CACHE: usize = 16 << 20;
+
 /// One validated match in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -110,6 +116,7 @@ impl RuleSet {
             Some(
                 Regex::builder()
                     .syntax(syntax::Config::new().unicode(false).utf8(false))
+                    .configure(meta::Config::new().hybrid_cache_capacity(LAZY_DFA_CACHE))
                     .build_many(&patterns)
                     .map_err(|e| RuleError::Compile(e.to_string()))?,
             )

@@ -10,17 +10,34 @@ use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1257};
 /// What a file's first bytes say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sniffed {
-    /// Text in this encoding; skip `bom_len` bytes.
-    Text {
-        /// The encoding.
-        encoding: &'static Encoding,
-        /// Length of the byte-order mark to skip.
-        bom_len: usize,
-    },
+    /// Text; how to decode it.
+    Text(TextEncoding),
     /// A document or archive format piimap does not read yet.
     Unsupported(&'static str),
     /// Content that is not text (images, media, executables, unknown binary).
     Binary(&'static str),
+}
+
+/// How to decode a text file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextEncoding {
+    /// The encoding.
+    pub encoding: &'static Encoding,
+    /// Length of the byte-order mark to skip.
+    pub bom_len: usize,
+    /// The encoding to use instead if the first chunk is not valid in `encoding` (unmarked
+    /// text is tried as UTF-8, else read as Windows-1257, the legacy Latvian code page).
+    pub fallback: Option<&'static Encoding>,
+}
+
+impl TextEncoding {
+    fn marked(encoding: &'static Encoding, bom_len: usize) -> Sniffed {
+        Sniffed::Text(TextEncoding {
+            encoding,
+            bom_len,
+            fallback: None,
+        })
+    }
 }
 
 /// Magic numbers of formats that are not plain text, with the format name and whether they are
@@ -57,7 +74,7 @@ const CONTAINER_EXTENSIONS: &[&str] = &[
 /// Sniffs `head` (the first bytes of the file).
 pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
     if let Some((encoding, bom_len)) = Encoding::for_bom(head) {
-        return Sniffed::Text { encoding, bom_len };
+        return TextEncoding::marked(encoding, bom_len);
     }
     if let Some(&(_, name, document)) = MAGIC.iter().find(|(magic, _, _)| head.starts_with(magic)) {
         let name = match extension(path) {
@@ -81,10 +98,7 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
         return Sniffed::Binary("riff");
     }
     if let Some(encoding) = utf16_without_bom(head) {
-        return Sniffed::Text {
-            encoding,
-            bom_len: 0,
-        };
+        return TextEncoding::marked(encoding, 0);
     }
     // Binary content is full of NUL bytes; a text file with a stray NUL (a corrupted log) is
     // still text and must be scanned, not skipped as binary.
@@ -92,16 +106,12 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
     if memchr::memchr_iter(0, sample).count() * 200 > sample.len() {
         return Sniffed::Binary("binary");
     }
-    let valid_utf8 = match std::str::from_utf8(head) {
-        Ok(_) => true,
-        // A multi-byte character cut by the end of the sniffed head is still UTF-8.
-        Err(e) => e.error_len().is_none(),
-    };
-    let encoding = if valid_utf8 { UTF_8 } else { WINDOWS_1257 };
-    Sniffed::Text {
-        encoding,
+    // Validity is decided by the decoder on the first chunk (one pass instead of two).
+    Sniffed::Text(TextEncoding {
+        encoding: UTF_8,
         bom_len: 0,
-    }
+        fallback: Some(WINDOWS_1257),
+    })
 }
 
 /// UTF-16 without a BOM: Latin-script text in UTF-16 has a NUL in most code units, at odd byte
@@ -156,6 +166,20 @@ pub fn text_format(path: &Path) -> &'static str {
 mod tests {
     use super::*;
 
+    fn unmarked() -> Sniffed {
+        Sniffed::Text(TextEncoding {
+            encoding: UTF_8,
+            bom_len: 0,
+            fallback: Some(WINDOWS_1257),
+        })
+    }
+
+    #[test]
+    fn unmarked_text_is_tried_as_utf8_then_windows_1257() {
+        assert_eq!(sniffed(b"V\xE2rds", "a.csv"), unmarked());
+        assert_eq!(sniffed("Vārds".as_bytes(), "a.csv"), unmarked());
+    }
+
     fn sniffed(bytes: &[u8], name: &str) -> Sniffed {
         sniff(bytes, Path::new(name))
     }
@@ -164,24 +188,15 @@ mod tests {
     fn boms() {
         assert_eq!(
             sniffed(b"\xEF\xBB\xBFa", "a"),
-            Sniffed::Text {
-                encoding: UTF_8,
-                bom_len: 3
-            }
+            TextEncoding::marked(UTF_8, 3)
         );
         assert_eq!(
             sniffed(b"\xFF\xFEa\x00", "a"),
-            Sniffed::Text {
-                encoding: UTF_16LE,
-                bom_len: 2
-            }
+            TextEncoding::marked(UTF_16LE, 2)
         );
         assert_eq!(
             sniffed(b"\xFE\xFF\x00a", "a"),
-            Sniffed::Text {
-                encoding: UTF_16BE,
-                bom_len: 2
-            }
+            TextEncoding::marked(UTF_16BE, 2)
         );
     }
 
@@ -195,20 +210,8 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_be_bytes)
             .collect();
-        assert_eq!(
-            sniffed(&le, "a.txt"),
-            Sniffed::Text {
-                encoding: UTF_16LE,
-                bom_len: 0
-            }
-        );
-        assert_eq!(
-            sniffed(&be, "a.txt"),
-            Sniffed::Text {
-                encoding: UTF_16BE,
-                bom_len: 0
-            }
-        );
+        assert_eq!(sniffed(&le, "a.txt"), TextEncoding::marked(UTF_16LE, 0));
+        assert_eq!(sniffed(&be, "a.txt"), TextEncoding::marked(UTF_16BE, 0));
         assert_eq!(
             sniffed(b"\x00\x01\x02\x03\x00\x00\x07\x08", "a"),
             Sniffed::Binary("binary")
@@ -221,33 +224,7 @@ mod tests {
             .repeat(100)
             .into_bytes();
         log[500] = 0;
-        assert_eq!(
-            sniffed(&log, "a.log"),
-            Sniffed::Text {
-                encoding: UTF_8,
-                bom_len: 0
-            }
-        );
-    }
-
-    #[test]
-    fn legacy_latvian_is_windows_1257() {
-        // "Vārds" in cp1257 (reference §7: ā = E2).
-        assert_eq!(
-            sniffed(b"V\xE2rds", "a.csv"),
-            Sniffed::Text {
-                encoding: WINDOWS_1257,
-                bom_len: 0
-            }
-        );
-        // UTF-8 cut in the middle of "ā" at the end of the head is still UTF-8.
-        assert_eq!(
-            sniffed(b"V\xC4", "a.csv"),
-            Sniffed::Text {
-                encoding: UTF_8,
-                bom_len: 0
-            }
-        );
+        assert_eq!(sniffed(&log, "a.log"), unmarked());
     }
 
     #[test]

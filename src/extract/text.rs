@@ -7,6 +7,8 @@ use std::ops::Range;
 
 use encoding_rs::Encoding;
 
+use super::TextEncoding;
+
 use crate::inventory::Location;
 
 /// Bytes read from the file per chunk.
@@ -30,18 +32,33 @@ pub struct Window<'a> {
     pub base: u64,
 }
 
+/// How streaming a file ended.
+#[derive(Debug)]
+pub struct Streamed {
+    /// Raw bytes read (and scanned).
+    pub bytes_read: u64,
+    /// The encoding used (the fallback, if the first chunk needed it).
+    pub encoding: &'static Encoding,
+    /// The I/O error that cut reading short, if any.
+    pub error: Option<io::Error>,
+}
+
 /// Reads `reader` to the end into `buf` chunk by chunk. `buf[..filled]` already holds the first
-/// chunk (as sniffed); `bom_len` bytes of it are skipped. `visit` scans a window and returns the
-/// position (in the window) where the next window's matching may resume. Returns the number of
-/// raw bytes read, or the I/O error that stopped reading (with what had been read by then).
+/// chunk (as sniffed); the BOM is skipped. If the first chunk is not valid in the encoding and
+/// there is a fallback, the fallback is used. `visit` scans a window and returns the position
+/// (in the window) where the next window's matching may resume.
 pub fn stream_windows<R: Read>(
     reader: &mut R,
     buf: &mut [u8],
     mut filled: usize,
-    encoding: &'static Encoding,
-    bom_len: usize,
+    text_encoding: TextEncoding,
     mut visit: impl FnMut(&Window<'_>) -> usize,
-) -> Result<u64, (io::Error, u64)> {
+) -> Streamed {
+    let TextEncoding {
+        mut encoding,
+        bom_len,
+        mut fallback,
+    } = text_encoding;
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut window = String::new();
     let mut base = 0u64;
@@ -57,7 +74,18 @@ pub fn stream_windows<R: Read>(
                 .max_utf8_buffer_length(src.len())
                 .unwrap_or(src.len() * 3),
         );
-        let _ = decoder.decode_to_string(src, &mut window, eof);
+        let (_, _, malformed) = decoder.decode_to_string(src, &mut window, eof);
+        if let Some(other) = fallback.take().filter(|_| malformed) {
+            encoding = other;
+            decoder = other.new_decoder_without_bom_handling();
+            window.clear();
+            window.reserve(
+                decoder
+                    .max_utf8_buffer_length(src.len())
+                    .unwrap_or(src.len() * 3),
+            );
+            let _ = decoder.decode_to_string(src, &mut window, eof);
+        }
         let until = if eof {
             window.len()
         } else {
@@ -75,14 +103,27 @@ pub fn stream_windows<R: Read>(
             resume = resume.max(base + next as u64);
         }
         if eof {
-            return Ok(total);
+            return Streamed {
+                bytes_read: total,
+                encoding,
+                error: None,
+            };
         }
         let keep_from = floor_char_boundary(&window, until.saturating_sub(BEHIND));
         window.drain(..keep_from);
         base += keep_from as u64;
         report_from = until - keep_from;
         start = 0;
-        filled = read_full(reader, buf).map_err(|e| (e, total))?;
+        filled = match read_full(reader, buf) {
+            Ok(n) => n,
+            Err(error) => {
+                return Streamed {
+                    bytes_read: total,
+                    encoding,
+                    error: Some(error),
+                };
+            }
+        };
         total += filled as u64;
     }
 }
@@ -171,18 +212,51 @@ mod tests {
         chunk: usize,
         encoding: &'static Encoding,
     ) -> (String, Vec<(u64, usize, usize)>) {
+        let marked = TextEncoding {
+            encoding,
+            bom_len: 0,
+            fallback: None,
+        };
+        let (text, spans, _) = decode(data, chunk, marked);
+        (text, spans)
+    }
+
+    /// Streams `data` with a small chunk; returns the reported text, the windows and the
+    /// encoding used.
+    fn decode(
+        data: &[u8],
+        chunk: usize,
+        enc: TextEncoding,
+    ) -> (String, Vec<(u64, usize, usize)>, &'static Encoding) {
         let mut reader = io::Cursor::new(data);
         let mut buf = vec![0u8; chunk];
         let filled = read_full(&mut reader, &mut buf).unwrap();
         let mut reported = String::new();
         let mut spans = Vec::new();
-        stream_windows(&mut reader, &mut buf, filled, encoding, 0, |w| {
+        let streamed = stream_windows(&mut reader, &mut buf, filled, enc, |w| {
             reported.push_str(&w.text[w.report.clone()]);
             spans.push((w.base, w.report.start, w.report.end));
             w.report.end
-        })
-        .unwrap();
-        (reported, spans)
+        });
+        assert!(streamed.error.is_none());
+        (reported, spans, streamed.encoding)
+    }
+
+    #[test]
+    fn unmarked_text_falls_back_to_windows_1257() {
+        let unmarked = TextEncoding {
+            encoding: UTF_8,
+            bom_len: 0,
+            fallback: Some(WINDOWS_1257),
+        };
+        let text = "Vārds; Uzvārds; Tālrunis\n".repeat(500);
+        let (cp1257, _, _) = WINDOWS_1257.encode(&text);
+        let (decoded, _, used) = decode(&cp1257, 4096, unmarked);
+        assert_eq!((decoded.as_str(), used), (text.as_str(), WINDOWS_1257));
+        // UTF-8 whose first chunk ends inside "ā" is still UTF-8.
+        let utf8 = format!("{}ā{}", "x".repeat(4095), text);
+        let (decoded, _, used) = decode(utf8.as_bytes(), 4096, unmarked);
+        assert_eq!((decoded.len(), used), (utf8.len(), UTF_8));
     }
 
     #[test]
