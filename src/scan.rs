@@ -264,30 +264,7 @@ impl<'s> Worker<'s> {
         };
         let text_encoding = match extract::sniff(&self.buf[..filled], path) {
             Sniffed::Text(text_encoding) => text_encoding,
-            Sniffed::Unsupported(format) => {
-                let message = format!("{format} files are not read by this version of piimap");
-                let mut outcome = not_scanned(
-                    path,
-                    Some(meta),
-                    Status::Skipped,
-                    ReasonCode::UnsupportedFormat,
-                    message,
-                );
-                outcome.record.format = format.into();
-                return outcome;
-            }
-            Sniffed::Binary(format) => {
-                let message = format!("{format} content holds no text to scan");
-                let mut outcome = not_scanned(
-                    path,
-                    Some(meta),
-                    Status::Skipped,
-                    ReasonCode::Binary,
-                    message,
-                );
-                outcome.record.format = format.into();
-                return outcome;
-            }
+            not_text => return not_text_outcome(path, meta, not_text),
         };
         let options = &self.scanner.options;
         let rules = self.scanner.rules.rules();
@@ -349,6 +326,26 @@ fn open_for_scan(path: &Path) -> io::Result<File> {
         }
     }
     File::open(path)
+}
+
+/// The record of a file that is not text: a format not read yet, or binary content.
+fn not_text_outcome(path: &Path, meta: fs::Metadata, sniffed: Sniffed) -> FileOutcome {
+    let (code, format, message) = match sniffed {
+        Sniffed::Unsupported(f) => (
+            ReasonCode::UnsupportedFormat,
+            f,
+            format!("{f} files are not read by this version of piimap"),
+        ),
+        Sniffed::Binary(f) => (
+            ReasonCode::Binary,
+            f,
+            format!("{f} content holds no text to scan"),
+        ),
+        Sniffed::Text(_) => unreachable!("text is scanned"),
+    };
+    let mut outcome = not_scanned(path, Some(meta), Status::Skipped, code, message);
+    outcome.record.format = format.into();
+    outcome
 }
 
 fn reason_for_io(kind: io::ErrorKind) -> ReasonCode {

@@ -52,18 +52,26 @@ fn rules_copy(env: &TestEnv) -> std::path::PathBuf {
     dir
 }
 
-#[test]
-fn a_wrong_example_fails_the_check() {
+/// Edits one rule file of a copy of the built-in rules and runs `rules check` on the copy.
+fn check_edited(file: &str, from: &str, to: &str) -> harness::Scan {
     let env = TestEnv::new();
     let dir = rules_copy(&env);
-    let path = dir.join("email.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("\"logo@2x.png\",", "\"logo@2x.png\", \"anna@piemers.lv\",");
-    std::fs::write(&path, text).unwrap();
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from} not in {file}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
     let mut cmd = env.command();
     cmd.args(["rules", "check", "--rules"]).arg(&dir);
-    let out = harness::run(cmd);
+    harness::run(cmd)
+}
+
+#[test]
+fn a_wrong_example_fails_the_check() {
+    let out = check_edited(
+        "email.toml",
+        "\"logo@2x.png\",",
+        "\"logo@2x.png\", \"anna@piemers.lv\",",
+    );
     assert_eq!(out.code, 1);
     assert!(
         out.stdout.contains("FAIL email: \"anna@piemers.lv\""),
@@ -95,16 +103,7 @@ fn a_rules_directory_replaces_the_builtin_rules() {
 
 #[test]
 fn an_inconsistent_rule_is_a_fatal_error() {
-    let env = TestEnv::new();
-    let dir = rules_copy(&env);
-    let path = dir.join("phone.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("lv_national = \"low\"\n", "");
-    std::fs::write(&path, text).unwrap();
-    let mut cmd = env.command();
-    cmd.args(["rules", "check", "--rules"]).arg(&dir);
-    let out = harness::run(cmd);
+    let out = check_edited("phone.toml", "lv_national = \"low\"\n", "");
     assert_eq!(out.code, 1);
     assert!(
         out.stderr.contains("no confidence for tier `lv_national`"),

@@ -52,6 +52,7 @@ pub fn iban_check_digits(country: &str, bban: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn ok(s: &str) -> Option<String> {
         validate(s, 0, s.len()).map(|v| v.value)
@@ -104,5 +105,21 @@ mod tests {
     fn generated_check_digits() {
         assert_eq!(iban_check_digits("LV", "HABA0000000000001"), 7);
         assert_eq!(iban_check_digits("LV", "BANK0000435195001"), 80);
+    }
+
+    proptest! {
+        // MOD 97-10 detects every single-character change (ISO 7064).
+        #[test]
+        fn generated_latvian_ibans_pass_and_a_changed_digit_fails(account in "[0-9]{13}", bank in "(HABA|UNLA|PARX|TREL)",
+                                                                pos in 0usize..13, delta in 1u8..10) {
+            let bban = format!("{bank}{account}");
+            let valid = format!("LV{:02}{bban}", iban_check_digits("LV", &bban));
+            prop_assert!(validate(&valid, 0, valid.len()).is_some());
+            let mut bytes = valid.into_bytes();
+            let at = 8 + pos;
+            bytes[at] = b'0' + (bytes[at] - b'0' + delta) % 10;
+            let changed = String::from_utf8(bytes).unwrap();
+            prop_assert!(validate(&changed, 0, changed.len()).is_none());
+        }
     }
 }
