@@ -1,7 +1,7 @@
 //! A reproducible synthetic corpus: Latvian-like office text with planted personal data (every
 //! value valid by construction) and hard negatives (company numbers count as their own kind;
 //! invoice numbers, wrong check digits, impossible dates, version strings, clause numbers, GUIDs,
-//! ISBNs, timestamps, image names with `@`, amounts). The ground truth of every file is written
+//! ISBNs, EAN-13 barcodes, timestamps, image names with `@`, amounts). The ground truth of every file is written
 //! beside the tree, so tests can measure precision and recall per kind, and benchmarks have a
 //! share-like tree to scan. Used by `piimap generate-corpus`, the tests and `benches/`.
 
@@ -380,7 +380,19 @@ fn positive(rng: &mut Rng) -> Planted {
 
 /// One hard negative: looks like personal data, is not.
 fn negative(rng: &mut Rng) -> String {
-    match rng.below(14) {
+    match rng.below(15) {
+        14 => {
+            // An EAN-13 barcode with the Latvian GS1 prefix 475 (a tenth of them also pass Luhn).
+            let mut d = vec![4, 7, 5];
+            d.extend(rng.digits(9));
+            let sum: u32 = d
+                .iter()
+                .enumerate()
+                .map(|(i, x)| u32::from(*x) * if i % 2 == 0 { 1 } else { 3 })
+                .sum();
+            d.push(((10 - sum % 10) % 10) as u8);
+            format!("Preces svītrkods {}", digits_str(&d))
+        }
         0 => {
             // A personal-code shape with a wrong check digit.
             let (_, v) = personal_code(rng);

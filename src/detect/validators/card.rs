@@ -34,7 +34,9 @@ fn issuer(d: &[u8]) -> Option<&'static str> {
     let p4 = prefix(4);
     let p6 = prefix(6);
     match () {
-        _ if d[0] == 4 && matches!(len, 13 | 16 | 19) => Some("visa"),
+        // 13-digit Visa numbers are long retired, while EAN-13 barcodes with a GS1 prefix 400-499
+        // (475 = Latvia) are everywhere in procurement and inventory files.
+        _ if d[0] == 4 && matches!(len, 16 | 19) => Some("visa"),
         _ if ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16 => {
             Some("mastercard")
         }
@@ -105,12 +107,14 @@ mod tests {
 
     #[test]
     fn not_cards() {
-        // Luhn-bad, Diners 14-digit test number excluded by Presidio, ms timestamps (pii-shield #209).
+        // Luhn-bad, Diners 14-digit test number excluded by Presidio, ms timestamps (pii-shield #209),
+        // an EAN-13 barcode with the Latvian GS1 prefix 475 that also passes Luhn.
         for s in [
             "4012-8888-8888-1882",
             "1748503543012",
             "1548138160707",
             "4444444444444444",
+            "4750000000048",
         ] {
             assert!(ok(s).is_none(), "{s}");
         }

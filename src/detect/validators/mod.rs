@@ -150,7 +150,7 @@ impl Validator {
             }
             Validator::Ipv6 => "parses as IPv6 (zone id and prefix allowed); range noted",
             Validator::PaymentCard => {
-                "issuer prefix and length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay), Luhn"
+                "issuer prefix and length (Visa 16/19, Mastercard, Amex, Discover, JCB, Diners, UnionPay), Luhn"
             }
             Validator::Keyword => "a listed Latvian stem or English keyword at a word start",
         }

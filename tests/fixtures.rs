@@ -1,5 +1,6 @@
-//! The shipped sample share (`examples/share`) against the expected inventory committed beside
-//! the tests (`tests/fixtures/share.expected.json`). This is also the README's quick-start scan.
+//! Fixtures with their expected findings beside them in `tests/fixtures/`: the shipped sample
+//! share (`examples/share`, also the README's quick-start scan) and two hand-written documents
+//! of hard positives and hard negatives.
 
 mod harness;
 
@@ -69,4 +70,43 @@ fn sample_share_matches_expected_inventory() {
         summary["files_clean"], 1,
         "noteikumi.txt: clause numbers, versions, GUID, ISBN"
     );
+}
+
+/// The revealed values per kind of one file scanned at the default confidence.
+fn revealed(file: &str) -> Value {
+    let env = harness::TestEnv::new();
+    let mut cmd = env.command();
+    cmd.arg("scan")
+        .arg(harness::repo().join("tests/fixtures").join(file))
+        .args(["--format", "jsonl", "-q", "--reveal"]);
+    let scan = harness::run(cmd);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    let kinds = scan
+        .files()
+        .first()
+        .map(|f| f["findings"].as_array().unwrap().clone())
+        .unwrap_or_default();
+    Value::Object(
+        kinds
+            .iter()
+            .map(|k| (k["kind"].as_str().unwrap().to_string(), k["values"].clone()))
+            .collect(),
+    )
+}
+
+#[test]
+fn hard_positives_are_all_found() {
+    let expected: Value = serde_json::from_slice(
+        &std::fs::read(harness::repo().join("tests/fixtures/hard_positives.expected.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(revealed("hard_positives.txt"), expected["values"]);
+}
+
+/// Legal clause numbers, versions, invoice and cadastral numbers, barcodes, timestamps, amounts,
+/// GUIDs, image names with @, URL credentials, MAC addresses, BICs: no personal data.
+#[test]
+fn hard_negatives_yield_nothing() {
+    assert_eq!(revealed("hard_negatives.txt"), json!({}));
 }
