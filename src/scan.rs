@@ -266,13 +266,19 @@ impl<'s> Worker<'s> {
             Sniffed::Text(text_encoding) => text_encoding,
             not_text => return not_text_outcome(path, meta, not_text),
         };
+        let format = extract::text_format(path);
         let options = &self.scanner.options;
         let rules = self.scanner.rules.rules();
         let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
         let mut tracker = LineTracker::default();
         let (detector, pending) = (&mut self.detector, &mut self.findings);
-        let streamed =
-            text::stream_windows(&mut file, &mut self.buf, filled, text_encoding, |window| {
+        let streamed = text::stream_windows(
+            &mut file,
+            &mut self.buf,
+            filled,
+            text_encoding,
+            matches!(format, "html" | "xml"),
+            |window| {
                 let next =
                     detector.scan(window.text, window.report.clone(), window.resume, pending);
                 for f in pending.drain(..) {
@@ -283,7 +289,8 @@ impl<'s> Worker<'s> {
                 }
                 tracker.advance(window, window.base + window.report.end as u64);
                 next
-            });
+            },
+        );
         let (status, reason) = match streamed.error {
             None => (Status::Complete, None),
             Some(e) => {
@@ -294,13 +301,7 @@ impl<'s> Worker<'s> {
                 (Status::Partial, Some(reason))
             }
         };
-        let mut record = base_record(
-            path,
-            Some(&meta),
-            extract::text_format(path),
-            status,
-            reason,
-        );
+        let mut record = base_record(path, Some(&meta), format, status, reason);
         record.encoding = Some(streamed.encoding.name().to_string());
         record.findings = findings.into_kinds();
         record.personal_data = record.findings.iter().any(|k| k.personal);

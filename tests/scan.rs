@@ -336,6 +336,33 @@ fn line_less_file_spanning_windows_is_located_by_column() {
 }
 
 #[test]
+fn html_character_references_and_no_break_spaces() {
+    let env = TestEnv::new();
+    env.write(
+        "kontakti.html",
+        "<p>T&#257;lrunis:&nbsp;+371&nbsp;26&nbsp;123&nbsp;456, e-pasts janis&#64;pasts.lv</p>\n",
+    );
+    env.write(
+        "word.txt",
+        "tālr.\u{a0}67\u{a0}123\u{a0}456 „citāts“ – domuzīme\n",
+    );
+    let scan = env.scan(&["--reveal"]);
+    let phone = scan.kind("kontakti.html", "phone").unwrap();
+    assert_eq!(phone["values"], serde_json::json!(["+37126123456"]));
+    assert_eq!(
+        phone["max_confidence"], "high",
+        "T&#257;lrunis decodes to the keyword"
+    );
+    assert_eq!(
+        scan.kind("kontakti.html", "email").unwrap()["values"],
+        serde_json::json!(["janis@pasts.lv"])
+    );
+    let word = scan.kind("word.txt", "phone").unwrap();
+    assert_eq!(word["values"], serde_json::json!(["+37167123456"]));
+    assert_eq!(word["samples"][0]["location"]["column"], 7);
+}
+
+#[test]
 fn min_confidence_filters() {
     let env = TestEnv::new();
     env.write("a.txt", "Līguma summa 26123456 euro\n");

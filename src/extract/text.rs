@@ -44,7 +44,10 @@ pub struct Streamed {
 }
 
 /// Reads `reader` to the end into `buf` chunk by chunk. `buf[..filled]` already holds the first
-/// chunk (as sniffed); the BOM is skipped. If the first chunk is not valid in the encoding and
+/// chunk (as sniffed); the BOM is skipped. With `markup` (HTML, XML), character references
+/// (`&nbsp;`, `&#64;`, `&amacr;`) are decoded; in all text, no-break and thin spaces become plain
+/// spaces, so `26&nbsp;123&nbsp;456` is a phone number. One character becomes one character,
+/// so columns stay exact; in markup they count the decoded text. If the first chunk is not valid in the encoding and
 /// there is a fallback, the fallback is used. `visit` scans a window and returns the position
 /// (in the window) where the next window's matching may resume.
 pub fn stream_windows<R: Read>(
@@ -52,8 +55,13 @@ pub fn stream_windows<R: Read>(
     buf: &mut [u8],
     mut filled: usize,
     text_encoding: TextEncoding,
+    markup: bool,
     mut visit: impl FnMut(&Window<'_>) -> usize,
 ) -> Streamed {
+    let mut normalizer = Normalizer {
+        markup,
+        pending: String::new(),
+    };
     let TextEncoding {
         mut encoding,
         bom_len,
@@ -74,6 +82,7 @@ pub fn stream_windows<R: Read>(
                 .max_utf8_buffer_length(src.len())
                 .unwrap_or(src.len() * 3),
         );
+        let fresh_from = window.len();
         let (_, _, malformed) = decoder.decode_to_string(src, &mut window, eof);
         if let Some(other) = fallback.take().filter(|_| malformed) {
             encoding = other;
@@ -86,6 +95,7 @@ pub fn stream_windows<R: Read>(
             );
             let _ = decoder.decode_to_string(src, &mut window, eof);
         }
+        normalizer.apply(&mut window, fresh_from, eof);
         let until = if eof {
             window.len()
         } else {
@@ -125,6 +135,65 @@ pub fn stream_windows<R: Read>(
             }
         };
         total += filled as u64;
+    }
+}
+
+/// Rewrites freshly decoded text before it is scanned.
+struct Normalizer {
+    /// Decode HTML/XML character references.
+    markup: bool,
+    /// A character reference cut by the end of the previous chunk.
+    pending: String,
+}
+
+/// Longest character reference held back at a chunk edge (`&CounterClockwiseContourIntegral;`).
+const MAX_REFERENCE: usize = 40;
+
+impl Normalizer {
+    /// Normalises `window[from..]`, the text decoded from the latest chunk.
+    fn apply(&mut self, window: &mut String, from: usize, eof: bool) {
+        if !self.pending.is_empty() {
+            window.insert_str(from, &self.pending);
+            self.pending.clear();
+        }
+        if self.markup {
+            if !eof
+                && let Some(amp) = window[from..].rfind('&')
+                && window.len() - (from + amp) < MAX_REFERENCE
+                && !window[from + amp..].contains(';')
+            {
+                self.pending.push_str(&window[from + amp..]);
+                window.truncate(from + amp);
+            }
+            if window[from..].contains('&') {
+                let decoded = html_escape::decode_html_entities(&window[from..]).into_owned();
+                window.truncate(from);
+                window.push_str(&decoded);
+            }
+        }
+        // No-break (U+00A0, U+2007, U+202F) and thin (U+2009) spaces are C2 A0 and E2 80 xx;
+        // E2 also starts the dashes and „quotes“ of Latvian text, so look at the whole sequence.
+        let bytes = &window.as_bytes()[from..];
+        let spaces = memchr::memchr2_iter(0xC2, 0xE2, bytes).any(|i| {
+            matches!(
+                bytes[i..],
+                [0xC2, 0xA0, ..] | [0xE2, 0x80, 0x87 | 0x89 | 0xAF, ..]
+            )
+        });
+        if spaces {
+            let spaced: String = window[from..]
+                .chars()
+                .map(|c| {
+                    if matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}') {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            window.truncate(from);
+            window.push_str(&spaced);
+        }
     }
 }
 
@@ -228,18 +297,49 @@ mod tests {
         chunk: usize,
         enc: TextEncoding,
     ) -> (String, Vec<(u64, usize, usize)>, &'static Encoding) {
+        decode_markup(data, chunk, enc, false)
+    }
+
+    fn decode_markup(
+        data: &[u8],
+        chunk: usize,
+        enc: TextEncoding,
+        markup: bool,
+    ) -> (String, Vec<(u64, usize, usize)>, &'static Encoding) {
         let mut reader = io::Cursor::new(data);
         let mut buf = vec![0u8; chunk];
         let filled = read_full(&mut reader, &mut buf).unwrap();
         let mut reported = String::new();
         let mut spans = Vec::new();
-        let streamed = stream_windows(&mut reader, &mut buf, filled, enc, |w| {
+        let streamed = stream_windows(&mut reader, &mut buf, filled, enc, markup, |w| {
             reported.push_str(&w.text[w.report.clone()]);
             spans.push((w.base, w.report.start, w.report.end));
             w.report.end
         });
         assert!(streamed.error.is_none());
         (reported, spans, streamed.encoding)
+    }
+
+    #[test]
+    fn markup_references_are_decoded_across_chunk_edges() {
+        let utf8 = TextEncoding {
+            encoding: UTF_8,
+            bom_len: 0,
+            fallback: None,
+        };
+        let line = "<p>T&#257;lr.&nbsp;26&nbsp;123&nbsp;456, janis&#64;pasts.lv &amacr;&amp;</p>\n";
+        let want = "<p>Tālr. 26 123 456, janis@pasts.lv ā&</p>\n";
+        // Chunk sizes that cut the references at every position.
+        for chunk in [7, 11, 13, 64] {
+            let data = line.repeat(50);
+            let (text, _, _) = decode_markup(data.as_bytes(), chunk, utf8, true);
+            assert_eq!(text, want.repeat(50), "chunk {chunk}");
+        }
+        // Outside markup the references stay, but no-break spaces still become spaces.
+        let (text, _, _) = decode(line.as_bytes(), 64, utf8);
+        assert_eq!(text, line);
+        let (text, _, _) = decode("26\u{a0}123\u{202f}456".as_bytes(), 64, utf8);
+        assert_eq!(text, "26 123 456");
     }
 
     #[test]
