@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs::{self, File};
-use std::io;
+use std::io::{self, Seek, SeekFrom};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -14,11 +14,12 @@ use anyhow::Result;
 use ignore::WalkState;
 
 use crate::detect::{Detector, Finding, RuleSet};
+use crate::extract::spreadsheet::{self, WorkbookError};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
-    Confidence, FileFindings, FileRecord, PathRepr, Reason, ReasonCode, Status,
+    Confidence, FileFindings, FileRecord, Location, PathRepr, Reason, ReasonCode, Status,
 };
 use crate::walk::{self, WalkItem, WalkOptions};
 
@@ -264,6 +265,9 @@ impl<'s> Worker<'s> {
         };
         let text_encoding = match extract::sniff(&self.buf[..filled], path) {
             Sniffed::Text(text_encoding) => text_encoding,
+            Sniffed::Unsupported(format) if spreadsheet::FORMATS.contains(&format) => {
+                return self.scan_spreadsheet(path, meta, file, format);
+            }
             not_text => return not_text_outcome(path, meta, not_text),
         };
         let format = extract::text_format(path);
@@ -308,6 +312,84 @@ impl<'s> Worker<'s> {
         FileOutcome {
             record,
             bytes_scanned: streamed.bytes_read,
+        }
+    }
+}
+
+impl Worker<'_> {
+    /// Scans every cell of a workbook; each finding is located by sheet and A1 cell.
+    fn scan_spreadsheet(
+        &mut self,
+        path: &Path,
+        meta: fs::Metadata,
+        mut file: File,
+        format: &'static str,
+    ) -> FileOutcome {
+        if let Err(e) = file.seek(SeekFrom::Start(0)) {
+            return not_scanned(
+                path,
+                Some(meta),
+                Status::Error,
+                reason_for_io(e.kind()),
+                e.to_string(),
+            );
+        }
+        let options = &self.scanner.options;
+        let rules = self.scanner.rules.rules();
+        let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
+        let (detector, pending) = (&mut self.detector, &mut self.findings);
+        let read = spreadsheet::for_each_cell(file, format, |sheet, position, text| {
+            detector.scan(text, 0..text.len(), 0, pending);
+            for f in pending.drain(..) {
+                if f.confidence >= options.min_confidence {
+                    findings.add(
+                        &rules[f.rule],
+                        f,
+                        Location::cell(sheet, spreadsheet::a1(position)),
+                    );
+                }
+            }
+        });
+        let (status, reason) = match read {
+            Ok(read) if read.failed_sheets.is_empty() => (Status::Complete, None),
+            Ok(read) => {
+                let message = format!(
+                    "sheets not read to the end: {}",
+                    read.failed_sheets.join("; ")
+                );
+                (
+                    Status::Partial,
+                    Some(Reason {
+                        code: ReasonCode::Corrupt,
+                        message,
+                    }),
+                )
+            }
+            Err(WorkbookError::Encrypted) => {
+                let message = "password protected: not scanned".to_string();
+                (
+                    Status::Skipped,
+                    Some(Reason {
+                        code: ReasonCode::Encrypted,
+                        message,
+                    }),
+                )
+            }
+            Err(WorkbookError::Corrupt(message)) => (
+                Status::Error,
+                Some(Reason {
+                    code: ReasonCode::Corrupt,
+                    message,
+                }),
+            ),
+        };
+        let scanned = matches!(status, Status::Complete | Status::Partial);
+        let mut record = base_record(path, Some(&meta), format, status, reason);
+        record.findings = findings.into_kinds();
+        record.personal_data = record.findings.iter().any(|k| k.personal);
+        FileOutcome {
+            record,
+            bytes_scanned: if scanned { meta.len() } else { 0 },
         }
     }
 }

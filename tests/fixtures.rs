@@ -110,3 +110,56 @@ fn hard_positives_are_all_found() {
 fn hard_negatives_yield_nothing() {
     assert_eq!(revealed("hard_negatives.txt"), json!({}));
 }
+
+/// xlsx (streamed), xls and ods: every cell located by sheet and A1 reference; a password
+/// protected workbook is `skipped`/`encrypted`, a truncated one `error`/`corrupt`.
+#[test]
+fn spreadsheets_match_expected_inventory() {
+    let expected: Value = serde_json::from_slice(
+        &std::fs::read(harness::repo().join("tests/fixtures/spreadsheets.expected.json")).unwrap(),
+    )
+    .unwrap();
+    let env = harness::TestEnv::new();
+    let mut cmd = env.command();
+    cmd.arg("scan")
+        .arg(harness::repo().join("tests/fixtures/spreadsheets"))
+        .args(["--format", "jsonl", "-q"]);
+    let scan = harness::run(cmd);
+    assert_eq!(
+        scan.code, 3,
+        "encrypted and corrupt workbooks leave a gap\n{}",
+        scan.stderr
+    );
+    let mut got = serde_json::Map::new();
+    for rec in scan.files() {
+        let name = rec["path"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let findings: serde_json::Map<String, Value> = rec["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                let mut locations: Vec<Value> = k["samples"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| json!([s["location"]["sheet"], s["location"]["cell"]]))
+                    .collect();
+                locations.sort_by_key(|l| l.to_string());
+                let v = json!({"count": k["count"], "max_confidence": k["max_confidence"], "locations": locations});
+                (k["kind"].as_str().unwrap().to_string(), v)
+            })
+            .collect();
+        let entry = json!({
+            "status": rec["status"], "reason": rec["reason"].get("code").cloned().unwrap_or(Value::Null),
+            "format": rec["format"], "findings": findings,
+        });
+        got.insert(name, entry);
+    }
+    assert_eq!(Value::Object(got), expected["files"]);
+}

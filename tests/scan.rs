@@ -120,6 +120,7 @@ fn every_file_is_accounted_for() {
     env.write("clean.txt", "nekā personiska\n");
     env.write("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR");
     env.write("doc.pdf", b"%PDF-1.4\n");
+    env.write("letter.docx", b"PK\x03\x04\x14\x00");
     env.write("sheet.xlsx", b"PK\x03\x04\x14\x00");
     env.write("blob.bin", [0u8, 1, 2, 3, 0, 0, 7, 8, 9, 0, 0, 0, 200, 1]);
     env.write("big.txt", "personas kods 161175-19997\n".repeat(100));
@@ -132,18 +133,24 @@ fn every_file_is_accounted_for() {
     assert_eq!(reason("img.png"), "binary");
     assert_eq!(reason("blob.bin"), "binary");
     assert_eq!(reason("doc.pdf"), "unsupported_format");
-    assert_eq!(reason("sheet.xlsx"), "unsupported_format");
-    assert_eq!(scan.file("sheet.xlsx")["format"], "xlsx");
+    assert_eq!(reason("letter.docx"), "unsupported_format");
+    assert_eq!(scan.file("letter.docx")["format"], "docx");
+    assert_eq!(
+        reason("sheet.xlsx"),
+        "corrupt",
+        "a spreadsheet is opened, and this one is broken"
+    );
+    assert_eq!(scan.file("sheet.xlsx")["status"], "error");
     assert_eq!(reason("big.txt"), "too_large");
     assert_eq!(scan.file("big.txt")["status"], "skipped");
     let s = scan.summary();
-    assert_eq!(s["files_seen"], 6);
+    assert_eq!(s["files_seen"], 7);
     assert_eq!(s["files_clean"], 1);
     assert_eq!(
         s["not_fully_scanned"],
-        serde_json::json!({"too_large": 1, "binary": 2, "unsupported_format": 2})
+        serde_json::json!({"too_large": 1, "binary": 2, "unsupported_format": 2, "corrupt": 1})
     );
-    assert_eq!(scan.files().len(), 5, "clean files are counted, not listed");
+    assert_eq!(scan.files().len(), 6, "clean files are counted, not listed");
 }
 
 #[test]
@@ -254,7 +261,7 @@ fn output_file_is_atomic_private_and_not_scanned() {
     let scan = harness::run(cmd);
     assert_eq!(scan.code, 0, "{}", scan.stderr);
     let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["files"].as_array().unwrap().len(), 1);
     assert_eq!(
         doc["summary"]["files_seen"], 1,

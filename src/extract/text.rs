@@ -242,10 +242,7 @@ impl LineTracker {
     /// lie in `window`.
     pub fn locate(&mut self, window: &Window<'_>, at: u64) -> Location {
         self.advance(window, at);
-        Location {
-            line: self.line,
-            column: self.column + 1,
-        }
+        Location::text(self.line, self.column + 1)
     }
 
     /// Moves to absolute offset `to` (call with the end of each window's report range, so the
@@ -390,11 +387,11 @@ mod tests {
         let mut t = LineTracker::default();
         assert_eq!(
             t.locate(&w, text.find('x').unwrap() as u64),
-            Location { line: 2, column: 5 }
+            Location::text(2, 5)
         );
         assert_eq!(
             t.locate(&w, text.find('z').unwrap() as u64),
-            Location { line: 3, column: 4 }
+            Location::text(3, 4)
         );
     }
 }

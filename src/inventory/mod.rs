@@ -14,7 +14,7 @@ pub use aggregate::FileFindings;
 pub use path::PathRepr;
 
 /// Version of the inventory format. Bump when a field changes meaning.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// How sure a finding is.
 #[derive(
@@ -125,13 +125,43 @@ pub struct ContextEvidence {
     pub effect: ContextEffect,
 }
 
-/// Where in a file a finding is.
+/// Where in a file a finding is: line and column in text, sheet and cell in a spreadsheet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// 1-based line of extracted text.
-    pub line: u64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub line: Option<u64>,
     /// 1-based column, in characters.
-    pub column: u64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub column: Option<u64>,
+    /// Sheet name.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sheet: Option<String>,
+    /// Cell reference in A1 notation.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cell: Option<String>,
+}
+
+impl Location {
+    /// A line and column in text.
+    pub fn text(line: u64, column: u64) -> Location {
+        Location {
+            line: Some(line),
+            column: Some(column),
+            sheet: None,
+            cell: None,
+        }
+    }
+
+    /// A spreadsheet cell.
+    pub fn cell(sheet: &str, cell: String) -> Location {
+        Location {
+            line: None,
+            column: None,
+            sheet: Some(sheet.to_string()),
+            cell: Some(cell),
+        }
+    }
 }
 
 /// How completely a file was scanned.
@@ -164,6 +194,10 @@ pub enum ReasonCode {
     NotFound,
     /// Another I/O error.
     IoError,
+    /// Password protected: the content cannot be read without the password.
+    Encrypted,
+    /// The file's format was recognised but it could not be parsed (truncated, corrupt).
+    Corrupt,
     /// A directory could not be listed; its contents are unknown.
     UnreadableDirectory,
     /// A symbolic link, not followed (see `--follow-links`).
