@@ -54,6 +54,10 @@ pub struct ScanArgs {
     /// Skip (and list) files larger than SIZE: bytes, or with K, M, G, T (powers of 1024).
     #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// Decompress at most SIZE of any one part of a document (zip-bomb guard); a part cut here
+    /// makes the file `partial`.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub max_extracted_size: u64,
     /// Drop findings below this confidence.
     #[arg(long, value_enum, default_value = "medium")]
     pub min_confidence: Confidence,

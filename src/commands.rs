@@ -77,6 +77,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             threads,
         },
         max_file_size: args.max_file_size,
+        max_extracted_size: args.max_extracted_size,
         min_confidence: args.min_confidence,
         reveal: args.reveal,
         samples: args.samples,
@@ -92,6 +93,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         options: ScanOptionsRecord {
             min_confidence: args.min_confidence,
             max_file_size: args.max_file_size,
+            max_extracted_size: args.max_extracted_size,
             exclude: args.exclude.clone(),
             follow_links: args.follow_links,
             reveal: args.reveal,

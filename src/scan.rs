@@ -14,9 +14,9 @@ use anyhow::Result;
 use ignore::WalkState;
 
 use crate::detect::{Detector, Finding, RuleSet};
-use crate::extract::spreadsheet::{self, WorkbookError};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
+use crate::extract::{ExtractError, office, spreadsheet};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
     Confidence, FileFindings, FileRecord, Location, PathRepr, Reason, ReasonCode, Status,
@@ -30,6 +30,8 @@ pub struct ScanOptions {
     pub walk: WalkOptions,
     /// Files larger than this are skipped.
     pub max_file_size: u64,
+    /// No part of a document is decompressed beyond this many bytes.
+    pub max_extracted_size: u64,
     /// Findings below this confidence are dropped.
     pub min_confidence: Confidence,
     /// List the distinct raw values (owner verification only).
@@ -266,7 +268,31 @@ impl<'s> Worker<'s> {
         let text_encoding = match extract::sniff(&self.buf[..filled], path) {
             Sniffed::Text(text_encoding) => text_encoding,
             Sniffed::Unsupported(format) if spreadsheet::FORMATS.contains(&format) => {
-                return self.scan_spreadsheet(path, meta, file, format);
+                return self.scan_structured(path, meta, file, format, |file, visit| {
+                    spreadsheet::for_each_cell(file, format, |sheet, position, text| {
+                        visit(Location::cell(sheet, spreadsheet::a1(position)), text)
+                    })
+                });
+            }
+            Sniffed::Unsupported(format) if office::FORMATS.contains(&format) => {
+                let max_part = self.scanner.options.max_extracted_size;
+                return self.scan_structured(path, meta, file, format, |file, visit| {
+                    office::for_each_paragraph(file, format, max_part, |part, paragraph, text| {
+                        visit(Location::paragraph(part, paragraph), text)
+                    })
+                });
+            }
+            Sniffed::Encrypted(format) => {
+                let (status, reason) = encrypted_reason();
+                let mut outcome = not_scanned(
+                    path,
+                    Some(meta),
+                    status,
+                    ReasonCode::Encrypted,
+                    reason.map(|r| r.message).unwrap_or_default(),
+                );
+                outcome.record.format = format.into();
+                return outcome;
             }
             not_text => return not_text_outcome(path, meta, not_text),
         };
@@ -317,13 +343,15 @@ impl<'s> Worker<'s> {
 }
 
 impl Worker<'_> {
-    /// Scans every cell of a workbook; each finding is located by sheet and A1 cell.
-    fn scan_spreadsheet(
+    /// Scans a structured document: `extract` reads `file` and hands each text segment with its
+    /// location to the visitor; it returns what it could not read to the end.
+    fn scan_structured(
         &mut self,
         path: &Path,
         meta: fs::Metadata,
         mut file: File,
         format: &'static str,
+        extract: impl FnOnce(File, &mut dyn FnMut(Location, &str)) -> Result<Vec<String>, ExtractError>,
     ) -> FileOutcome {
         if let Err(e) = file.seek(SeekFrom::Start(0)) {
             return not_scanned(
@@ -338,25 +366,18 @@ impl Worker<'_> {
         let rules = self.scanner.rules.rules();
         let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
         let (detector, pending) = (&mut self.detector, &mut self.findings);
-        let read = spreadsheet::for_each_cell(file, format, |sheet, position, text| {
+        let read = extract(file, &mut |location, text| {
             detector.scan(text, 0..text.len(), 0, pending);
             for f in pending.drain(..) {
                 if f.confidence >= options.min_confidence {
-                    findings.add(
-                        &rules[f.rule],
-                        f,
-                        Location::cell(sheet, spreadsheet::a1(position)),
-                    );
+                    findings.add(&rules[f.rule], f, location.clone());
                 }
             }
         });
         let (status, reason) = match read {
-            Ok(read) if read.failed_sheets.is_empty() => (Status::Complete, None),
-            Ok(read) => {
-                let message = format!(
-                    "sheets not read to the end: {}",
-                    read.failed_sheets.join("; ")
-                );
+            Ok(incomplete) if incomplete.is_empty() => (Status::Complete, None),
+            Ok(incomplete) => {
+                let message = format!("not read to the end: {}", incomplete.join("; "));
                 (
                     Status::Partial,
                     Some(Reason {
@@ -365,17 +386,8 @@ impl Worker<'_> {
                     }),
                 )
             }
-            Err(WorkbookError::Encrypted) => {
-                let message = "password protected: not scanned".to_string();
-                (
-                    Status::Skipped,
-                    Some(Reason {
-                        code: ReasonCode::Encrypted,
-                        message,
-                    }),
-                )
-            }
-            Err(WorkbookError::Corrupt(message)) => (
+            Err(ExtractError::Encrypted) => encrypted_reason(),
+            Err(ExtractError::Corrupt(message)) => (
                 Status::Error,
                 Some(Reason {
                     code: ReasonCode::Corrupt,
@@ -392,6 +404,17 @@ impl Worker<'_> {
             bytes_scanned: if scanned { meta.len() } else { 0 },
         }
     }
+}
+
+fn encrypted_reason() -> (Status, Option<Reason>) {
+    let message = "password protected: not scanned".to_string();
+    (
+        Status::Skipped,
+        Some(Reason {
+            code: ReasonCode::Encrypted,
+            message,
+        }),
+    )
 }
 
 /// Opens a file for reading without updating its access time where the OS allows it.
@@ -424,7 +447,9 @@ fn not_text_outcome(path: &Path, meta: fs::Metadata, sniffed: Sniffed) -> FileOu
             f,
             format!("{f} content holds no text to scan"),
         ),
-        Sniffed::Text(_) => unreachable!("text is scanned"),
+        Sniffed::Text(_) | Sniffed::Encrypted(_) => {
+            unreachable!("scanned or reported by the caller")
+        }
     };
     let mut outcome = not_scanned(path, Some(meta), Status::Skipped, code, message);
     outcome.record.format = format.into();

@@ -111,23 +111,20 @@ fn hard_negatives_yield_nothing() {
     assert_eq!(revealed("hard_negatives.txt"), json!({}));
 }
 
-/// xlsx (streamed), xls and ods: every cell located by sheet and A1 reference; a password
-/// protected workbook is `skipped`/`encrypted`, a truncated one `error`/`corrupt`.
-#[test]
-fn spreadsheets_match_expected_inventory() {
-    let expected: Value = serde_json::from_slice(
-        &std::fs::read(harness::repo().join("tests/fixtures/spreadsheets.expected.json")).unwrap(),
-    )
-    .unwrap();
+/// Scans `tests/fixtures/<dir>` and compares every record with `tests/fixtures/<dir>.expected.json`:
+/// status, reason, format, and per kind the count, the highest confidence and the sample locations.
+fn check_structured_fixtures(dir: &str) {
+    let expected_path = harness::repo().join(format!("tests/fixtures/{dir}.expected.json"));
+    let expected: Value = serde_json::from_slice(&std::fs::read(expected_path).unwrap()).unwrap();
     let env = harness::TestEnv::new();
     let mut cmd = env.command();
     cmd.arg("scan")
-        .arg(harness::repo().join("tests/fixtures/spreadsheets"))
+        .arg(harness::repo().join("tests/fixtures").join(dir))
         .args(["--format", "jsonl", "-q"]);
     let scan = harness::run(cmd);
     assert_eq!(
         scan.code, 3,
-        "encrypted and corrupt workbooks leave a gap\n{}",
+        "encrypted and corrupt files leave a gap\n{}",
         scan.stderr
     );
     let mut got = serde_json::Map::new();
@@ -144,13 +141,8 @@ fn spreadsheets_match_expected_inventory() {
             .unwrap()
             .iter()
             .map(|k| {
-                let mut locations: Vec<Value> = k["samples"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|s| json!([s["location"]["sheet"], s["location"]["cell"]]))
-                    .collect();
-                locations.sort_by_key(|l| l.to_string());
+                let locations: Vec<Value> =
+                    k["samples"].as_array().unwrap().iter().map(|s| s["location"].clone()).collect();
                 let v = json!({"count": k["count"], "max_confidence": k["max_confidence"], "locations": locations});
                 (k["kind"].as_str().unwrap().to_string(), v)
             })
@@ -161,5 +153,36 @@ fn spreadsheets_match_expected_inventory() {
         });
         got.insert(name, entry);
     }
-    assert_eq!(Value::Object(got), expected["files"]);
+    assert_eq!(
+        sorted_locations(Value::Object(got)),
+        sorted_locations(expected["files"].clone()),
+        "{dir}"
+    );
+}
+
+/// The same inventory with every `locations` list in one order.
+fn sorted_locations(mut files: Value) -> Value {
+    for file in files.as_object_mut().unwrap().values_mut() {
+        for kind in file["findings"].as_object_mut().unwrap().values_mut() {
+            kind["locations"]
+                .as_array_mut()
+                .unwrap()
+                .sort_by_key(|l| l.to_string());
+        }
+    }
+    files
+}
+
+/// xlsx (streamed), xls and ods: every cell located by sheet and A1 reference; a password
+/// protected workbook is `skipped`/`encrypted`, a truncated one `error`/`corrupt`.
+#[test]
+fn spreadsheets_match_expected_inventory() {
+    check_structured_fixtures("spreadsheets");
+}
+
+/// docx (body, header, footer, comments, tracked deletions, values split across runs), pptx
+/// (slides, notes), odt, odp: located by part and paragraph; encrypted and truncated docx.
+#[test]
+fn office_documents_match_expected_inventory() {
+    check_structured_fixtures("documents");
 }

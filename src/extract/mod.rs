@@ -1,6 +1,7 @@
 //! Extraction: decide from content (magic bytes first, extension second) what a file is, and
 //! turn readable files into UTF-8 text with locations.
 
+pub mod office;
 pub mod spreadsheet;
 pub mod text;
 
@@ -15,8 +16,19 @@ pub enum Sniffed {
     Text(TextEncoding),
     /// A document or archive format piimap does not read yet.
     Unsupported(&'static str),
+    /// An encrypted Office Open XML document (a CFB container with an `EncryptedPackage`).
+    Encrypted(&'static str),
     /// Content that is not text (images, media, executables, unknown binary).
     Binary(&'static str),
+}
+
+/// Why a structured document (workbook, office document) could not be read at all.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ExtractError {
+    /// Password protected (encrypted).
+    Encrypted,
+    /// Not readable (truncated, corrupt); the parser's message.
+    Corrupt(String),
 }
 
 /// How to decode a text file.
@@ -86,6 +98,9 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
                 .unwrap_or(name),
             _ => name,
         };
+        if name != "ole" && head.starts_with(b"\xD0\xCF\x11\xE0") && holds_encrypted_package(head) {
+            return Sniffed::Encrypted(name);
+        }
         return if document {
             Sniffed::Unsupported(name)
         } else {
@@ -113,6 +128,13 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
         bom_len: 0,
         fallback: Some(WINDOWS_1257),
     })
+}
+
+/// Whether a CFB container names an `EncryptedPackage` stream (how Office stores a password
+/// protected docx/xlsx/pptx): directory entry names are UTF-16LE.
+fn holds_encrypted_package(head: &[u8]) -> bool {
+    const NAME: &[u8] = b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
+    memchr::memmem::find(head, NAME).is_some()
 }
 
 /// UTF-16 without a BOM: Latin-script text in UTF-16 has a NUL in most code units, at odd byte

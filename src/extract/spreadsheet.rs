@@ -8,34 +8,21 @@ use std::io::{BufReader, Read, Seek};
 
 use calamine::{DataType, Ods, Reader, Xls, Xlsb, Xlsx};
 
+use super::ExtractError;
+
 /// The spreadsheet formats read here (by the format name the sniffer gives).
 pub const FORMATS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 
-/// Why a workbook could not be read at all.
-#[derive(Debug, PartialEq, Eq)]
-pub enum WorkbookError {
-    /// Password protected (encrypted).
-    Encrypted,
-    /// Not a readable workbook (truncated, corrupt); the parser's message.
-    Corrupt(String),
-}
-
-/// What reading a workbook gave: the cells were visited; sheets that failed are listed.
-#[derive(Debug, Default)]
-pub struct WorkbookRead {
-    /// `sheet: parser message` for each sheet that could not be read to its end.
-    pub failed_sheets: Vec<String>,
-}
-
 /// Calls `visit(sheet, (row, column), text)` for every cell that holds text or a whole
-/// number, in the workbook read from `reader`.
+/// number, in the workbook read from `reader`. Returns `sheet: message` for every sheet that
+/// could not be read to its end.
 pub fn for_each_cell<R: Read + Seek>(
     reader: R,
     format: &str,
     mut visit: impl FnMut(&str, (u32, u32), &str),
-) -> Result<WorkbookRead, WorkbookError> {
+) -> Result<Vec<String>, ExtractError> {
     let reader = BufReader::new(reader);
-    let mut read = WorkbookRead::default();
+    let mut read = Vec::new();
     match format {
         "xlsx" | "xlsm" => {
             let mut wb = Xlsx::new(reader)
@@ -74,7 +61,7 @@ pub fn for_each_cell<R: Read + Seek>(
             read_ranges(wb, &mut read, &mut visit);
         }
         other => {
-            return Err(WorkbookError::Corrupt(format!(
+            return Err(ExtractError::Corrupt(format!(
                 "{other} is not a spreadsheet format"
             )));
         }
@@ -85,7 +72,7 @@ pub fn for_each_cell<R: Read + Seek>(
 /// Reads every sheet as a whole range (xls, ods).
 fn read_ranges<RS, W>(
     mut wb: W,
-    read: &mut WorkbookRead,
+    read: &mut Vec<String>,
     visit: &mut impl FnMut(&str, (u32, u32), &str),
 ) where
     RS: Read + Seek,
@@ -103,17 +90,17 @@ fn read_ranges<RS, W>(
     }
 }
 
-fn record_failure<E: Display>(read: &mut WorkbookRead, sheet: &str, result: Result<(), E>) {
+fn record_failure<E: Display>(read: &mut Vec<String>, sheet: &str, result: Result<(), E>) {
     if let Err(e) = result {
-        read.failed_sheets.push(format!("{sheet}: {e}"));
+        read.push(format!("{sheet}: {e}"));
     }
 }
 
-fn workbook_error(password: bool, e: impl Display) -> WorkbookError {
+fn workbook_error(password: bool, e: impl Display) -> ExtractError {
     if password {
-        WorkbookError::Encrypted
+        ExtractError::Encrypted
     } else {
-        WorkbookError::Corrupt(e.to_string())
+        ExtractError::Corrupt(e.to_string())
     }
 }
 

@@ -125,8 +125,9 @@ pub struct ContextEvidence {
     pub effect: ContextEffect,
 }
 
-/// Where in a file a finding is: line and column in text, sheet and cell in a spreadsheet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Where in a file a finding is: line and column in text, sheet and cell in a spreadsheet,
+/// part and paragraph in an office document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// 1-based line of extracted text.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -140,6 +141,12 @@ pub struct Location {
     /// Cell reference in A1 notation.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cell: Option<String>,
+    /// Part of an office document (`word/document.xml`, `ppt/slides/slide3.xml`, `content.xml`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub part: Option<String>,
+    /// 1-based paragraph number within the part.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub paragraph: Option<u64>,
 }
 
 impl Location {
@@ -148,18 +155,25 @@ impl Location {
         Location {
             line: Some(line),
             column: Some(column),
-            sheet: None,
-            cell: None,
+            ..Location::default()
         }
     }
 
     /// A spreadsheet cell.
     pub fn cell(sheet: &str, cell: String) -> Location {
         Location {
-            line: None,
-            column: None,
             sheet: Some(sheet.to_string()),
             cell: Some(cell),
+            ..Location::default()
+        }
+    }
+
+    /// A paragraph of an office document part.
+    pub fn paragraph(part: &str, paragraph: u64) -> Location {
+        Location {
+            part: Some(part.to_string()),
+            paragraph: Some(paragraph),
+            ..Location::default()
         }
     }
 }
@@ -333,6 +347,8 @@ pub struct ScanOptionsRecord {
     pub min_confidence: Confidence,
     /// Larger files are skipped.
     pub max_file_size: u64,
+    /// Most bytes decompressed from one part of a document.
+    pub max_extracted_size: u64,
     /// Exclude globs.
     pub exclude: Vec<String>,
     /// Whether symbolic links were followed.
