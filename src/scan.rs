@@ -16,7 +16,7 @@ use ignore::WalkState;
 use crate::detect::{Detector, Finding, RuleSet};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
-use crate::extract::{ExtractError, office, spreadsheet};
+use crate::extract::{ExtractError, Shortfall, office, spreadsheet};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
     Confidence, FileFindings, FileRecord, Location, PathRepr, Reason, ReasonCode, Status,
@@ -351,7 +351,10 @@ impl Worker<'_> {
         meta: fs::Metadata,
         mut file: File,
         format: &'static str,
-        extract: impl FnOnce(File, &mut dyn FnMut(Location, &str)) -> Result<Vec<String>, ExtractError>,
+        extract: impl FnOnce(
+            File,
+            &mut dyn FnMut(Location, &str),
+        ) -> Result<Vec<Shortfall>, ExtractError>,
     ) -> FileOutcome {
         if let Err(e) = file.seek(SeekFrom::Start(0)) {
             return not_scanned(
@@ -376,16 +379,7 @@ impl Worker<'_> {
         });
         let (status, reason) = match read {
             Ok(incomplete) if incomplete.is_empty() => (Status::Complete, None),
-            Ok(incomplete) => {
-                let message = format!("not read to the end: {}", incomplete.join("; "));
-                (
-                    Status::Partial,
-                    Some(Reason {
-                        code: ReasonCode::Corrupt,
-                        message,
-                    }),
-                )
-            }
+            Ok(incomplete) => (Status::Partial, Some(shortfall_reason(&incomplete))),
             Err(ExtractError::Encrypted) => encrypted_reason(),
             Err(ExtractError::Corrupt(message)) => (
                 Status::Error,
@@ -403,6 +397,25 @@ impl Worker<'_> {
             record,
             bytes_scanned: if scanned { meta.len() } else { 0 },
         }
+    }
+}
+
+/// A cap that bit is reported as such; otherwise the parts were unreadable.
+fn shortfall_reason(incomplete: &[Shortfall]) -> Reason {
+    let capped = incomplete.iter().any(|s| matches!(s, Shortfall::Capped(_)));
+    let parts: Vec<&str> = incomplete
+        .iter()
+        .map(|s| match s {
+            Shortfall::Unreadable(m) | Shortfall::Capped(m) => m.as_str(),
+        })
+        .collect();
+    Reason {
+        code: if capped {
+            ReasonCode::LimitExceeded
+        } else {
+            ReasonCode::Corrupt
+        },
+        message: format!("not read to the end: {}", parts.join("; ")),
     }
 }
 

@@ -477,3 +477,51 @@ fn a_failing_output_stops_the_scan_with_an_error() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(stderr.contains("piimap: error"), "{stderr}");
 }
+
+/// A docx written in the test: `[Content_Types].xml` and `word/document.xml` with `paragraphs`.
+fn docx(paragraphs: &[String]) -> Vec<u8> {
+    use std::io::Write;
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t>{p}</w:t></w:r></w:p>"))
+        .collect();
+    let xml = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", options).unwrap();
+    zip.write_all(b"<Types/>").unwrap();
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_extraction_cap_that_bites_is_reported() {
+    let env = TestEnv::new();
+    let mut paragraphs = vec!["personas kods 161175-19997".to_string()];
+    paragraphs.extend((0..5000).map(|i| format!("rindkopa {i} bez personas datiem")));
+    env.write("liels.docx", docx(&paragraphs));
+    let capped = env.scan(&["--max-extracted-size", "4K"]);
+    assert_eq!(capped.code, 3);
+    let rec = capped.file("liels.docx");
+    assert_eq!(
+        (rec["status"].as_str(), rec["reason"]["code"].as_str()),
+        (Some("partial"), Some("limit_exceeded"))
+    );
+    assert!(
+        rec["reason"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("word/document.xml")
+    );
+    assert_eq!(
+        capped.kind("liels.docx", "lv_personal_code").unwrap()["samples"][0]["location"],
+        serde_json::json!({"part": "word/document.xml", "paragraph": 1})
+    );
+    let full = env.scan(&[]);
+    assert_eq!(full.code, 0);
+    assert_eq!(full.file("liels.docx")["status"], "complete");
+}

@@ -31,6 +31,15 @@ pub enum ExtractError {
     Corrupt(String),
 }
 
+/// A part of a structured document that was not read to its end.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Shortfall {
+    /// The part could not be parsed (`part: message`).
+    Unreadable(String),
+    /// A size cap stopped reading the part (`part: message`).
+    Capped(String),
+}
+
 /// How to decode a text file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextEncoding {

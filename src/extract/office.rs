@@ -10,7 +10,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
-use super::ExtractError;
+use super::{ExtractError, Shortfall};
 
 /// The formats read here (by the format name the sniffer gives).
 pub const FORMATS: &[&str] = &["docx", "docm", "pptx", "pptm", "odt", "odp"];
@@ -25,15 +25,15 @@ enum Dialect {
 }
 
 /// Calls `visit(part, paragraph, text)` for every non-empty paragraph of the document read
-/// from `reader`. No part is decompressed beyond `max_part_bytes`. Returns `part: message` for
-/// every part not read to its end; fails if the file is not a readable zip archive or is an
+/// from `reader`. No part is decompressed beyond `max_part_bytes`. Returns the parts not read
+/// to their end; fails if the file is not a readable zip archive or is an
 /// encrypted OpenDocument file.
 pub fn for_each_paragraph<R: Read + Seek>(
     reader: R,
     format: &str,
     max_part_bytes: u64,
     mut visit: impl FnMut(&str, u64, &str),
-) -> Result<Vec<String>, ExtractError> {
+) -> Result<Vec<Shortfall>, ExtractError> {
     let mut zip = ZipArchive::new(BufReader::new(reader))
         .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
     if odf_encrypted(&mut zip) {
@@ -52,23 +52,21 @@ pub fn for_each_paragraph<R: Read + Seek>(
     parts.sort();
     let mut read = Vec::new();
     for part in &parts {
-        let result = zip
-            .by_name(part)
-            .map_err(|e| e.to_string())
-            .and_then(|file| {
-                let declared = file.size();
-                let outcome = read_part(file.take(max_part_bytes), dialect, |n, text| {
-                    visit(part, n, text)
-                });
-                match outcome {
-                    Ok(()) if declared > max_part_bytes => {
-                        Err(format!("cut at {max_part_bytes} bytes of {declared}"))
-                    }
-                    other => other,
-                }
-            });
-        if let Err(message) = result {
-            read.push(format!("{part}: {message}"));
+        let file = match zip.by_name(part) {
+            Ok(file) => file,
+            Err(e) => {
+                read.push(Shortfall::Unreadable(format!("{part}: {e}")));
+                continue;
+            }
+        };
+        let mut limited = file.take(max_part_bytes);
+        let outcome = read_part(&mut limited, dialect, |n, text| visit(part, n, text));
+        // Hitting the limit means the part was cut (its declared size may lie, as in a zip bomb).
+        if limited.limit() == 0 {
+            let message = format!("{part}: cut at --max-extracted-size ({max_part_bytes} bytes)");
+            read.push(Shortfall::Capped(message));
+        } else if let Err(message) = outcome {
+            read.push(Shortfall::Unreadable(format!("{part}: {message}")));
         }
     }
     Ok(read)

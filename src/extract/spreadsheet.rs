@@ -8,19 +8,19 @@ use std::io::{BufReader, Read, Seek};
 
 use calamine::{DataType, Ods, Reader, Xls, Xlsb, Xlsx};
 
-use super::ExtractError;
+use super::{ExtractError, Shortfall};
 
 /// The spreadsheet formats read here (by the format name the sniffer gives).
 pub const FORMATS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 
 /// Calls `visit(sheet, (row, column), text)` for every cell that holds text or a whole
-/// number, in the workbook read from `reader`. Returns `sheet: message` for every sheet that
-/// could not be read to its end.
+/// number, in the workbook read from `reader`. Returns the sheets that could not be read to
+/// their end.
 pub fn for_each_cell<R: Read + Seek>(
     reader: R,
     format: &str,
     mut visit: impl FnMut(&str, (u32, u32), &str),
-) -> Result<Vec<String>, ExtractError> {
+) -> Result<Vec<Shortfall>, ExtractError> {
     let reader = BufReader::new(reader);
     let mut read = Vec::new();
     match format {
@@ -72,7 +72,7 @@ pub fn for_each_cell<R: Read + Seek>(
 /// Reads every sheet as a whole range (xls, ods).
 fn read_ranges<RS, W>(
     mut wb: W,
-    read: &mut Vec<String>,
+    read: &mut Vec<Shortfall>,
     visit: &mut impl FnMut(&str, (u32, u32), &str),
 ) where
     RS: Read + Seek,
@@ -90,9 +90,9 @@ fn read_ranges<RS, W>(
     }
 }
 
-fn record_failure<E: Display>(read: &mut Vec<String>, sheet: &str, result: Result<(), E>) {
+fn record_failure<E: Display>(read: &mut Vec<Shortfall>, sheet: &str, result: Result<(), E>) {
     if let Err(e) = result {
-        read.push(format!("{sheet}: {e}"));
+        read.push(Shortfall::Unreadable(format!("{sheet}: {e}")));
     }
 }
 

@@ -212,6 +212,8 @@ pub enum ReasonCode {
     Encrypted,
     /// The file's format was recognised but it could not be parsed (truncated, corrupt).
     Corrupt,
+    /// A configured cap (such as `--max-extracted-size`) stopped reading part of the file.
+    LimitExceeded,
     /// A directory could not be listed; its contents are unknown.
     UnreadableDirectory,
     /// A symbolic link, not followed (see `--follow-links`).
