@@ -99,5 +99,30 @@ Dokumenta ID 3f2504e0-4f89-11d3-9a0c-0305e82c3301, ISBN 978-9984-9999-0-7.
 write("noteikumi/noteikumi.txt", rules.encode("utf-8"))
 
 write("attels.png", b"\x89PNG\r\n\x1a\n" + bytes(64))
-write("ligums.pdf", b"%PDF-1.4\n% not a real PDF: piimap lists PDFs it does not read yet\n%%EOF\n")
+def pdf(content):
+    """A one-page PDF (Helvetica, ASCII text) with `content` as its page content stream."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+contract = b"BT /F1 12 Tf 72 760 Td (Ligums Nr. 12/2024) Tj 0 -20 Td " \
+           b"(Kontaktpersona: anna.paraudzina@piemers.lv, talr. +371 67000010) Tj ET"
+write("ligums.pdf", pdf(contract))
+# A "scanned" page: an image and no text layer; piimap must say it could not read it.
+write("skenets_ligums.pdf", pdf(b"q 200 0 0 200 72 500 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x80\x40\x40\x80 EI Q"))
 print("wrote", root)

@@ -16,7 +16,7 @@ use ignore::WalkState;
 use crate::detect::{Detector, Finding, RuleSet};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
-use crate::extract::{ExtractError, Shortfall, office, spreadsheet};
+use crate::extract::{ExtractError, Shortfall, office, pdf, spreadsheet};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
     Confidence, FileFindings, FileRecord, Location, PathRepr, Reason, ReasonCode, Status,
@@ -282,6 +282,12 @@ impl<'s> Worker<'s> {
                     })
                 });
             }
+            Sniffed::Unsupported("pdf") => {
+                let max = self.scanner.options.max_extracted_size;
+                return self.scan_structured(path, meta, file, "pdf", |file, visit| {
+                    pdf::for_each_page(file, max, |page, text| visit(Location::page(page), text))
+                });
+            }
             Sniffed::Encrypted(format) => {
                 let (status, reason) = encrypted_reason();
                 let mut outcome = not_scanned(
@@ -400,21 +406,29 @@ impl Worker<'_> {
     }
 }
 
-/// A cap that bit is reported as such; otherwise the parts were unreadable.
+/// The reason for what was not read: a cap that bit first, then damage, then missing text.
 fn shortfall_reason(incomplete: &[Shortfall]) -> Reason {
-    let capped = incomplete.iter().any(|s| matches!(s, Shortfall::Capped(_)));
+    let code = |s: &Shortfall| match s {
+        Shortfall::Capped(_) => ReasonCode::LimitExceeded,
+        Shortfall::Unreadable(_) => ReasonCode::Corrupt,
+        Shortfall::NoText(_) => ReasonCode::NoTextLayer,
+    };
     let parts: Vec<&str> = incomplete
         .iter()
         .map(|s| match s {
-            Shortfall::Unreadable(m) | Shortfall::Capped(m) => m.as_str(),
+            Shortfall::Unreadable(m) | Shortfall::Capped(m) | Shortfall::NoText(m) => m.as_str(),
         })
         .collect();
     Reason {
-        code: if capped {
-            ReasonCode::LimitExceeded
-        } else {
-            ReasonCode::Corrupt
-        },
+        code: incomplete
+            .iter()
+            .map(code)
+            .min_by_key(|c| match c {
+                ReasonCode::LimitExceeded => 0,
+                ReasonCode::Corrupt => 1,
+                _ => 2,
+            })
+            .unwrap_or(ReasonCode::Corrupt),
         message: format!("not read to the end: {}", parts.join("; ")),
     }
 }

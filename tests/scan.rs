@@ -119,7 +119,7 @@ fn every_file_is_accounted_for() {
     let env = TestEnv::new();
     env.write("clean.txt", "nekā personiska\n");
     env.write("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR");
-    env.write("doc.pdf", b"%PDF-1.4\n");
+    env.write("mail.msg", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00");
     env.write("archive.zip", b"PK\x03\x04\x14\x00");
     env.write("sheet.xlsx", b"PK\x03\x04\x14\x00");
     env.write("blob.bin", [0u8, 1, 2, 3, 0, 0, 7, 8, 9, 0, 0, 0, 200, 1]);
@@ -132,7 +132,7 @@ fn every_file_is_accounted_for() {
     let reason = |f: &str| scan.file(f)["reason"]["code"].as_str().unwrap().to_string();
     assert_eq!(reason("img.png"), "binary");
     assert_eq!(reason("blob.bin"), "binary");
-    assert_eq!(reason("doc.pdf"), "unsupported_format");
+    assert_eq!(reason("mail.msg"), "unsupported_format");
     assert_eq!(reason("archive.zip"), "unsupported_format");
     assert_eq!(scan.file("archive.zip")["format"], "zip");
     assert_eq!(

@@ -2,6 +2,7 @@
 //! turn readable files into UTF-8 text with locations.
 
 pub mod office;
+pub mod pdf;
 pub mod spreadsheet;
 pub mod text;
 
@@ -38,6 +39,8 @@ pub enum Shortfall {
     Unreadable(String),
     /// A size cap stopped reading the part (`part: message`).
     Capped(String),
+    /// Pages with no text to read (a scanned PDF): OCR would be needed.
+    NoText(String),
 }
 
 /// How to decode a text file.

@@ -147,6 +147,9 @@ pub struct Location {
     /// 1-based paragraph number within the part.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub paragraph: Option<u64>,
+    /// 1-based page number (PDF).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub page: Option<u32>,
 }
 
 impl Location {
@@ -164,6 +167,14 @@ impl Location {
         Location {
             sheet: Some(sheet.to_string()),
             cell: Some(cell),
+            ..Location::default()
+        }
+    }
+
+    /// A page of a PDF.
+    pub fn page(page: u32) -> Location {
+        Location {
+            page: Some(page),
             ..Location::default()
         }
     }
@@ -214,6 +225,8 @@ pub enum ReasonCode {
     Corrupt,
     /// A configured cap (such as `--max-extracted-size`) stopped reading part of the file.
     LimitExceeded,
+    /// Pages without a text layer (a scanned PDF): their content was not read.
+    NoTextLayer,
     /// A directory could not be listed; its contents are unknown.
     UnreadableDirectory,
     /// A symbolic link, not followed (see `--follow-links`).
