@@ -2,7 +2,7 @@
 //! records to one consumer over a bounded channel. A failure in one file — an I/O error, a
 //! parser panic — becomes that file's status; the scan goes on.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Seek, SeekFrom};
@@ -13,13 +13,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use ignore::WalkState;
 
+use crate::detect::columns::ColumnClass;
 use crate::detect::{Detector, Finding, RuleSet};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
 use crate::extract::{ExtractError, Shortfall, office, pdf, spreadsheet};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
-    Confidence, FileFindings, FileRecord, Location, PathRepr, Reason, ReasonCode, Status,
+    Category, ColumnSummary, Confidence, FileFindings, FileRecord, Location, PathRepr, Reason,
+    ReasonCode, Status,
 };
 use crate::walk::{self, WalkItem, WalkOptions};
 
@@ -269,8 +271,12 @@ impl<'s> Worker<'s> {
             Sniffed::Text(text_encoding) => text_encoding,
             Sniffed::Unsupported(format) if spreadsheet::FORMATS.contains(&format) => {
                 return self.scan_structured(path, meta, file, format, |file, visit| {
-                    spreadsheet::for_each_cell(file, format, |sheet, position, text| {
-                        visit(Location::cell(sheet, spreadsheet::a1(position)), text)
+                    spreadsheet::for_each_cell(file, format, |sheet, position, text, header| {
+                        visit(
+                            Location::cell(sheet, spreadsheet::a1(position)),
+                            text,
+                            header,
+                        )
                     })
                 });
             }
@@ -278,14 +284,16 @@ impl<'s> Worker<'s> {
                 let max_part = self.scanner.options.max_extracted_size;
                 return self.scan_structured(path, meta, file, format, |file, visit| {
                     office::for_each_paragraph(file, format, max_part, |part, paragraph, text| {
-                        visit(Location::paragraph(part, paragraph), text)
+                        visit(Location::paragraph(part, paragraph), text, None)
                     })
                 });
             }
             Sniffed::Unsupported("pdf") => {
                 let max = self.scanner.options.max_extracted_size;
                 return self.scan_structured(path, meta, file, "pdf", |file, visit| {
-                    pdf::for_each_page(file, max, |page, text| visit(Location::page(page), text))
+                    pdf::for_each_page(file, max, |page, text| {
+                        visit(Location::page(page), text, None)
+                    })
                 });
             }
             Sniffed::Encrypted(format) => {
@@ -359,7 +367,7 @@ impl Worker<'_> {
         format: &'static str,
         extract: impl FnOnce(
             File,
-            &mut dyn FnMut(Location, &str),
+            &mut dyn FnMut(Location, &str, Option<&str>),
         ) -> Result<Vec<Shortfall>, ExtractError>,
     ) -> FileOutcome {
         if let Err(e) = file.seek(SeekFrom::Start(0)) {
@@ -374,12 +382,40 @@ impl Worker<'_> {
         let options = &self.scanner.options;
         let rules = self.scanner.rules.rules();
         let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
+        let classes = self.scanner.rules.columns();
+        let mut columns = ColumnTally::default();
+        let mut segment = String::new();
         let (detector, pending) = (&mut self.detector, &mut self.findings);
-        let read = extract(file, &mut |location, text| {
-            detector.scan(text, 0..text.len(), 0, pending);
+        let read = extract(file, &mut |location, text, label| {
+            let class = label.and_then(|h| classes.classify(h));
+            // Excel keeps a code typed as a number, and drops its leading zero (reference §1.5).
+            let restored;
+            let text = if class.is_some_and(|c| c.class == "personal_code")
+                && text.len() == 10
+                && text.bytes().all(|b| b.is_ascii_digit())
+            {
+                restored = format!("0{text}");
+                &restored
+            } else {
+                text
+            };
+            // The column header is the value's label: context before it, never a finding.
+            segment.clear();
+            if let Some(header) = label {
+                segment.push_str(header);
+                segment.push_str(": ");
+            }
+            let value_start = segment.len();
+            segment.push_str(text);
+            detector.scan(&segment, value_start..segment.len(), 0, pending);
+            let column = label.map(|header| columns.column(&location, header, class));
             for f in pending.drain(..) {
                 if f.confidence >= options.min_confidence {
-                    findings.add(&rules[f.rule], f, location.clone());
+                    let rule = &rules[f.rule];
+                    if let Some(column) = &column {
+                        columns.found(column, &rule.kind);
+                    }
+                    findings.add(rule, f, location.clone());
                 }
             }
         });
@@ -398,11 +434,86 @@ impl Worker<'_> {
         let scanned = matches!(status, Status::Complete | Status::Partial);
         let mut record = base_record(path, Some(&meta), format, status, reason);
         record.findings = findings.into_kinds();
-        record.personal_data = record.findings.iter().any(|k| k.personal);
+        record.columns = columns.into_summaries();
+        record.personal_data = record.findings.iter().any(|k| k.personal)
+            || record
+                .columns
+                .iter()
+                .any(|c| c.category.is_some_and(Category::is_personal) && c.values > 0);
         FileOutcome {
             record,
             bytes_scanned: if scanned { meta.len() } else { 0 },
         }
+    }
+}
+
+/// Per-column statistics of a table: values below the header and findings per kind.
+#[derive(Default)]
+struct ColumnTally<'c> {
+    columns: BTreeMap<(String, String), ColumnStats<'c>>,
+}
+
+struct ColumnStats<'c> {
+    header: String,
+    class: Option<&'c ColumnClass>,
+    values: u64,
+    kinds: BTreeMap<String, u64>,
+}
+
+impl<'c> ColumnTally<'c> {
+    /// Counts a value of the column at `location` (sheet and cell); returns the column's key.
+    fn column(
+        &mut self,
+        location: &Location,
+        header: &str,
+        class: Option<&'c ColumnClass>,
+    ) -> (String, String) {
+        let sheet = location.sheet.clone().unwrap_or_default();
+        let cell = location.cell.as_deref().unwrap_or_default();
+        let letters = cell
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .to_string();
+        let key = (sheet, letters);
+        let stats = self
+            .columns
+            .entry(key.clone())
+            .or_insert_with(|| ColumnStats {
+                header: header.to_string(),
+                class,
+                values: 0,
+                kinds: BTreeMap::new(),
+            });
+        stats.values += 1;
+        key
+    }
+
+    fn found(&mut self, column: &(String, String), kind: &str) {
+        if let Some(stats) = self.columns.get_mut(column) {
+            *stats.kinds.entry(kind.to_string()).or_default() += 1;
+        }
+    }
+
+    /// Columns with a class or with findings. A column whose class has a detector, with values
+    /// of which none validated, is suspicious.
+    fn into_summaries(self) -> Vec<ColumnSummary> {
+        self.columns
+            .into_iter()
+            .filter(|(_, s)| s.class.is_some() || !s.kinds.is_empty())
+            .map(|((sheet, column), s)| {
+                let expected_kind = s.class.and_then(|c| c.kind.as_deref());
+                let suspicious = expected_kind.is_some_and(|k| !s.kinds.contains_key(k));
+                ColumnSummary {
+                    sheet,
+                    column,
+                    header: s.header,
+                    class: s.class.map(|c| c.class.clone()),
+                    category: s.class.map(|c| c.category),
+                    values: s.values,
+                    kinds: s.kinds,
+                    suspicious,
+                }
+            })
+            .collect()
     }
 }
 
@@ -524,6 +635,7 @@ fn base_record(
         reason,
         personal_data: false,
         findings: Vec::new(),
+        columns: Vec::new(),
     }
 }
 

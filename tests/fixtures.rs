@@ -147,10 +147,13 @@ fn check_structured_fixtures(dir: &str) {
                 (k["kind"].as_str().unwrap().to_string(), v)
             })
             .collect();
-        let entry = json!({
+        let mut entry = json!({
             "status": rec["status"], "reason": rec["reason"].get("code").cloned().unwrap_or(Value::Null),
             "format": rec["format"], "findings": findings,
         });
+        if let Some(columns) = rec.get("columns") {
+            entry["columns"] = columns.clone();
+        }
         got.insert(name, entry);
     }
     assert_eq!(

@@ -45,11 +45,21 @@ fn rules_list_shows_every_rule_with_its_validator() {
 fn rules_copy(env: &TestEnv) -> std::path::PathBuf {
     let dir = env.temp.path().join("rules");
     std::fs::create_dir(&dir).unwrap();
-    for entry in std::fs::read_dir(harness::repo().join("rules")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    copy_tree(&harness::repo().join("rules"), &dir);
     dir
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// Edits one rule file of a copy of the built-in rules and runs `rules check` on the copy.
@@ -86,7 +96,7 @@ fn a_rules_directory_replaces_the_builtin_rules() {
     let dir = rules_copy(&env);
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.file_name().unwrap() != "email.toml" {
+        if path.is_file() && path.file_name().unwrap() != "email.toml" {
             std::fs::remove_file(path).unwrap();
         }
     }
@@ -99,6 +109,26 @@ fn a_rules_directory_replaces_the_builtin_rules() {
         .map(|k| k["kind"].clone())
         .collect();
     assert_eq!(kinds, ["email"]);
+}
+
+#[test]
+fn a_rules_directory_can_replace_the_column_classes() {
+    let env = TestEnv::new();
+    let dir = rules_copy(&env);
+    std::fs::write(
+        dir.join("tables/columns.toml"),
+        "[[column]]\nclass = \"nationality\"\ncategory = \"special_category\"\nstems = [\"tautība\"]\n",
+    )
+    .unwrap();
+    let xlsx = std::fs::read(harness::repo().join("tests/fixtures/spreadsheets/darbinieki.xlsx"));
+    env.write("t.xlsx", xlsx.unwrap());
+    let scan = env.scan(&["--rules", dir.to_str().unwrap()]);
+    let columns = scan.file("t.xlsx")["columns"].as_array().unwrap().clone();
+    let classed: Vec<_> = columns.iter().filter(|c| !c["class"].is_null()).collect();
+    assert_eq!(classed.len(), 1, "{columns:?}");
+    assert_eq!(classed[0]["class"], "nationality");
+    assert_eq!(classed[0]["header"], "Tautība");
+    assert_eq!(classed[0]["category"], "special_category");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Detection: rules (data) compiled into one multi-pattern regex plus one keyword automaton;
 //! validators, boundaries and context keywords run only on candidates.
 
+pub mod columns;
 mod context;
 pub mod rules;
 pub mod validators;
@@ -53,6 +54,7 @@ pub struct RuleSet {
     pattern_rule: Vec<usize>,
     keywords: Option<KeywordMatcher>,
     contexts: Vec<Option<ContextMatcher>>,
+    columns: columns::ColumnClasses,
 }
 
 /// All keyword-rule terms in one automaton.
@@ -66,19 +68,23 @@ struct KeywordMatcher {
 impl RuleSet {
     /// The built-in rules.
     pub fn builtin() -> Result<RuleSet, RuleError> {
-        RuleSet::new(rules::builtin_rules()?)
+        RuleSet::new(rules::builtin_rules()?, columns::ColumnClasses::builtin()?)
     }
 
-    /// The rules in `dir`, or the built-in rules when `dir` is `None`.
+    /// The rules in `dir` (and its `tables/columns.toml` when present, else the built-in column
+    /// classes), or the built-in rules when `dir` is `None`.
     pub fn load(dir: Option<&Path>) -> Result<RuleSet, RuleError> {
         match dir {
-            Some(dir) => RuleSet::new(rules::load_rules_dir(dir)?),
+            Some(dir) => RuleSet::new(
+                rules::load_rules_dir(dir)?,
+                columns::ColumnClasses::load_or_builtin(dir)?,
+            ),
             None => RuleSet::builtin(),
         }
     }
 
     /// Compiles a rule set.
-    pub fn new(rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
+    pub fn new(rules: Vec<Rule>, columns: columns::ColumnClasses) -> Result<RuleSet, RuleError> {
         let mut seen = std::collections::HashSet::new();
         if let Some(dup) = rules.iter().find(|r| !seen.insert(r.id.as_str())) {
             return Err(RuleError::Invalid {
@@ -144,12 +150,18 @@ impl RuleSet {
             pattern_rule,
             keywords,
             contexts,
+            columns,
         })
     }
 
     /// The rules, in precedence order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The table column classes.
+    pub fn columns(&self) -> &columns::ColumnClasses {
+        &self.columns
     }
 
     /// A per-thread detector.

@@ -3,6 +3,7 @@
 //! cells; xls and ods are read a sheet at a time as a range (calamine has no streaming for them).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{BufReader, Read, Seek};
 
@@ -13,13 +14,15 @@ use super::{ExtractError, Shortfall};
 /// The spreadsheet formats read here (by the format name the sniffer gives).
 pub const FORMATS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 
-/// Calls `visit(sheet, (row, column), text)` for every cell that holds text or a whole
-/// number, in the workbook read from `reader`. Returns the sheets that could not be read to
+/// Calls `visit(sheet, (row, column), text, header)` for every cell that holds text or a whole
+/// number, in the workbook read from `reader`. `header` is the text of the column's header
+/// cell: the first row of the sheet with two or more cells, all of them text (rows above it,
+/// such as a title, and the header row itself are visited without a header). Returns the sheets that could not be read to
 /// their end.
 pub fn for_each_cell<R: Read + Seek>(
     reader: R,
     format: &str,
-    mut visit: impl FnMut(&str, (u32, u32), &str),
+    mut visit: impl FnMut(&str, (u32, u32), &str, Option<&str>),
 ) -> Result<Vec<Shortfall>, ExtractError> {
     let reader = BufReader::new(reader);
     let mut read = Vec::new();
@@ -28,12 +31,14 @@ pub fn for_each_cell<R: Read + Seek>(
             let mut wb = Xlsx::new(reader)
                 .map_err(|e| workbook_error(matches!(e, calamine::XlsxError::Password), e))?;
             for sheet in wb.sheet_names() {
+                let mut table = Table::new(&sheet);
                 let result = wb.worksheet_cells_reader(&sheet).and_then(|mut cells| {
                     while let Some(cell) = cells.next_cell()? {
-                        visit_cell(&sheet, cell.get_position(), cell.get_value(), &mut visit);
+                        table.push(cell.get_position(), cell.get_value(), &mut visit);
                     }
                     Ok(())
                 });
+                table.finish(&mut visit);
                 record_failure(&mut read, &sheet, result);
             }
         }
@@ -41,12 +46,14 @@ pub fn for_each_cell<R: Read + Seek>(
             let mut wb = Xlsb::new(reader)
                 .map_err(|e| workbook_error(matches!(e, calamine::XlsbError::Password), e))?;
             for sheet in wb.sheet_names() {
+                let mut table = Table::new(&sheet);
                 let result = wb.worksheet_cells_reader(&sheet).and_then(|mut cells| {
                     while let Some(cell) = cells.next_cell()? {
-                        visit_cell(&sheet, cell.get_position(), cell.get_value(), &mut visit);
+                        table.push(cell.get_position(), cell.get_value(), &mut visit);
                     }
                     Ok(())
                 });
+                table.finish(&mut visit);
                 record_failure(&mut read, &sheet, result);
             }
         }
@@ -73,19 +80,21 @@ pub fn for_each_cell<R: Read + Seek>(
 fn read_ranges<RS, W>(
     mut wb: W,
     read: &mut Vec<Shortfall>,
-    visit: &mut impl FnMut(&str, (u32, u32), &str),
+    visit: &mut impl FnMut(&str, (u32, u32), &str, Option<&str>),
 ) where
     RS: Read + Seek,
     W: Reader<RS>,
     W::Error: Display,
 {
     for sheet in wb.sheet_names() {
+        let mut table = Table::new(&sheet);
         let result = wb.worksheet_range(&sheet).map(|range| {
             let (row0, col0) = range.start().unwrap_or((0, 0));
             for (row, col, value) in range.cells() {
-                visit_cell(&sheet, (row0 + row as u32, col0 + col as u32), value, visit);
+                table.push((row0 + row as u32, col0 + col as u32), value, visit);
             }
         });
+        table.finish(visit);
         record_failure(read, &sheet, result);
     }
 }
@@ -104,28 +113,97 @@ fn workbook_error(password: bool, e: impl Display) -> ExtractError {
     }
 }
 
-fn visit_cell<T: DataType>(
-    sheet: &str,
-    position: (u32, u32),
-    value: &T,
-    visit: &mut impl FnMut(&str, (u32, u32), &str),
-) {
-    if let Some(text) = cell_text(value) {
-        visit(sheet, position, &text);
+/// One sheet's cells in row order, with the header row found on the way. Until the header is
+/// known, the current row is held back (one row at most).
+struct Table<'s> {
+    sheet: &'s str,
+    headers: Option<HashMap<u32, String>>,
+    row: Option<u32>,
+    /// The held-back row: `(column, text, is a number)`.
+    pending: Vec<(u32, String, bool)>,
+}
+
+impl<'s> Table<'s> {
+    fn new(sheet: &'s str) -> Self {
+        Table {
+            sheet,
+            headers: None,
+            row: None,
+            pending: Vec::new(),
+        }
+    }
+
+    fn push<T: DataType>(
+        &mut self,
+        (row, col): (u32, u32),
+        value: &T,
+        visit: &mut impl FnMut(&str, (u32, u32), &str, Option<&str>),
+    ) {
+        let Some((text, numeric)) = cell_text(value) else {
+            return;
+        };
+        if let Some(headers) = &self.headers {
+            visit(
+                self.sheet,
+                (row, col),
+                &text,
+                headers.get(&col).map(String::as_str),
+            );
+            return;
+        }
+        if self.row != Some(row) {
+            self.settle_row(visit);
+            self.row = Some(row);
+            if let Some(headers) = &self.headers {
+                // The row just settled was the header: this is the first data cell.
+                visit(
+                    self.sheet,
+                    (row, col),
+                    &text,
+                    headers.get(&col).map(String::as_str),
+                );
+                return;
+            }
+        }
+        self.pending.push((col, text.into_owned(), numeric));
+    }
+
+    /// Visits the held-back row; it becomes the header row if it has two or more cells, all text.
+    fn settle_row(&mut self, visit: &mut impl FnMut(&str, (u32, u32), &str, Option<&str>)) {
+        let Some(row) = self.row else { return };
+        for (col, text, _) in &self.pending {
+            visit(self.sheet, (row, *col), text, None);
+        }
+        if self.pending.len() >= 2 && self.pending.iter().all(|(_, _, numeric)| !numeric) {
+            self.headers = Some(
+                self.pending
+                    .drain(..)
+                    .map(|(col, text, _)| (col, text))
+                    .collect(),
+            );
+        }
+        self.pending.clear();
+    }
+
+    fn finish(mut self, visit: &mut impl FnMut(&str, (u32, u32), &str, Option<&str>)) {
+        if self.headers.is_none() {
+            self.settle_row(visit);
+        }
     }
 }
 
 /// The text of a cell: strings as they are, whole numbers without exponent or decimals (a
 /// personal code or card typed as a number), nothing for fractions, dates, booleans, errors.
-fn cell_text<T: DataType>(value: &T) -> Option<Cow<'_, str>> {
+/// Returns the text and whether the cell is a number.
+fn cell_text<T: DataType>(value: &T) -> Option<(Cow<'_, str>, bool)> {
     if let Some(s) = value.get_string() {
-        return Some(Cow::Borrowed(s));
+        return Some((Cow::Borrowed(s), false));
     }
     if let Some(i) = value.get_int() {
-        return Some(Cow::Owned(i.to_string()));
+        return Some((Cow::Owned(i.to_string()), true));
     }
     let f = value.get_float()?;
-    (f.fract() == 0.0 && f.abs() < 1e15).then(|| Cow::Owned(format!("{f:.0}")))
+    (f.fract() == 0.0 && f.abs() < 1e15).then(|| (Cow::Owned(format!("{f:.0}")), true))
 }
 
 /// The A1 reference of a zero-based `(row, column)`: `(6, 2)` → `C7`.
@@ -157,15 +235,73 @@ mod tests {
         assert_eq!(a1((0, 702)), "AAA1");
     }
 
+    /// Runs cells through a `Table` and returns what was visited.
+    fn visited(cells: &[((u32, u32), calamine::Data)]) -> Vec<(String, Option<String>)> {
+        let mut out = Vec::new();
+        let mut visit = |_: &str, (r, c): (u32, u32), text: &str, header: Option<&str>| {
+            out.push((format!("{}:{text}", a1((r, c))), header.map(str::to_string)))
+        };
+        let mut table = Table::new("S");
+        for (position, value) in cells {
+            table.push(*position, value, &mut visit);
+        }
+        table.finish(&mut visit);
+        out
+    }
+
+    #[test]
+    fn every_cell_is_visited_once_with_its_header() {
+        use calamine::Data::{Float, String as S};
+        let cells = [
+            ((0, 0), S("Saraksts 2024".into())),
+            ((1, 0), S("Vārds".into())),
+            ((1, 1), S("Tālrunis".into())),
+            ((2, 0), S("Anna".into())),
+            ((2, 1), Float(26000005.0)),
+            ((3, 0), S("Ilze".into())),
+        ];
+        let got = visited(&cells);
+        let want = [
+            ("A1:Saraksts 2024", None),
+            ("A2:Vārds", None),
+            ("B2:Tālrunis", None),
+            ("A3:Anna", Some("Vārds")),
+            ("B3:26000005", Some("Tālrunis")),
+            ("A4:Ilze", Some("Vārds")),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(c, h)| (c.to_string(), h.map(str::to_string)))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_sheet_without_a_header_row_is_still_visited() {
+        use calamine::Data::Float;
+        let got = visited(&[
+            ((0, 0), Float(1.0)),
+            ((0, 1), Float(2.0)),
+            ((1, 0), Float(3.0)),
+        ]);
+        assert_eq!(got.len(), 3);
+        assert!(got.iter().all(|(_, h)| h.is_none()));
+    }
+
     #[test]
     fn numbers_become_digits() {
+        let text = |d: calamine::Data| cell_text(&d).map(|(t, numeric)| (t.into_owned(), numeric));
         assert_eq!(
-            cell_text(&calamine::Data::Float(28126512366.0)).as_deref(),
-            Some("28126512366")
+            text(calamine::Data::Float(28126512366.0)),
+            Some(("28126512366".into(), true))
         );
         assert_eq!(
-            cell_text(&calamine::Data::Int(26000001)).as_deref(),
-            Some("26000001")
+            text(calamine::Data::Int(26000001)),
+            Some(("26000001".into(), true))
+        );
+        assert_eq!(
+            text(calamine::Data::String("Vārds".into())),
+            Some(("Vārds".into(), false))
         );
         assert_eq!(cell_text(&calamine::Data::Float(12.5)), None);
         assert_eq!(cell_text(&calamine::Data::Bool(true)), None);

@@ -332,6 +332,33 @@ pub struct FileRecord {
     pub personal_data: bool,
     /// Findings per kind, sorted by kind.
     pub findings: Vec<KindFindings>,
+    /// Table columns (spreadsheets) with a header class or with findings.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub columns: Vec<ColumnSummary>,
+}
+
+/// What one table column holds: its header, the class the header gives it, and its findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    /// Sheet name.
+    pub sheet: String,
+    /// Column letters (`C`).
+    pub column: String,
+    /// Header text.
+    pub header: String,
+    /// Class from the header alone (`personal_code`, `name`, `address`, `ethnicity`...).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub class: Option<String>,
+    /// Register category of that class.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub category: Option<Category>,
+    /// Non-empty values below the header.
+    pub values: u64,
+    /// Findings in the column, per kind.
+    pub kinds: BTreeMap<String, u64>,
+    /// The header promises a kind with a detector (`Personas kods`), but no value validated.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub suspicious: bool,
 }
 
 /// The scan header: what ran, where, with which options.
