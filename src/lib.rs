@@ -19,4 +19,5 @@ pub mod extract;
 pub mod inventory;
 pub mod report;
 pub mod scan;
+pub mod tables;
 pub mod walk;

@@ -2,7 +2,7 @@
 //! records to one consumer over a bounded channel. A failure in one file — an I/O error, a
 //! parser panic — becomes that file's status; the scan goes on.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Seek, SeekFrom};
@@ -13,16 +13,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use ignore::WalkState;
 
-use crate::detect::columns::ColumnClass;
 use crate::detect::{Detector, Finding, RuleSet};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
 use crate::extract::{ExtractError, Shortfall, office, pdf, spreadsheet};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
-    Category, ColumnSummary, Confidence, FileFindings, FileRecord, Location, PathRepr, Reason,
-    ReasonCode, Status,
+    Category, Confidence, FileFindings, FileRecord, Location, PathRepr, Reason, ReasonCode, Status,
 };
+use crate::tables::{self, ColumnTally, CsvView};
 use crate::walk::{self, WalkItem, WalkOptions};
 
 /// What to scan and how.
@@ -315,7 +314,16 @@ impl<'s> Worker<'s> {
         let rules = self.scanner.rules.rules();
         let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
         let mut tracker = LineTracker::default();
+        let mut table = matches!(format, "csv" | "tsv")
+            .then(|| CsvView::new(format, self.scanner.rules.columns()));
         let (detector, pending) = (&mut self.detector, &mut self.findings);
+        let mut keep = |f: Finding, location: Location| {
+            let rule = &rules[f.rule];
+            (f.confidence >= options.min_confidence).then(|| {
+                findings.add(rule, f, location);
+                rule.kind.as_str()
+            })
+        };
         let streamed = text::stream_windows(
             &mut file,
             &mut self.buf,
@@ -326,15 +334,24 @@ impl<'s> Worker<'s> {
                 let next =
                     detector.scan(window.text, window.report.clone(), window.resume, pending);
                 for f in pending.drain(..) {
-                    if f.confidence >= options.min_confidence {
-                        let location = tracker.locate(window, window.base + f.span.start as u64);
-                        findings.add(&rules[f.rule], f, location);
+                    match &mut table {
+                        Some(table) => table.place(window, f, detector, &mut keep),
+                        None if f.confidence >= options.min_confidence => {
+                            let location =
+                                tracker.locate(window, window.base + f.span.start as u64);
+                            keep(f, location);
+                        }
+                        None => {}
                     }
                 }
-                tracker.advance(window, window.base + window.report.end as u64);
+                match &mut table {
+                    Some(table) => table.end_window(window, detector, &mut keep),
+                    None => tracker.advance(window, window.base + window.report.end as u64),
+                }
                 next
             },
         );
+        let columns = table.map(|t| t.finish(detector, &mut keep));
         let (status, reason) = match streamed.error {
             None => (Status::Complete, None),
             Some(e) => {
@@ -348,7 +365,8 @@ impl<'s> Worker<'s> {
         let mut record = base_record(path, Some(&meta), format, status, reason);
         record.encoding = Some(streamed.encoding.name().to_string());
         record.findings = findings.into_kinds();
-        record.personal_data = record.findings.iter().any(|k| k.personal);
+        record.columns = columns.unwrap_or_default();
+        record.personal_data = record_has_personal_data(&record);
         FileOutcome {
             record,
             bytes_scanned: streamed.bytes_read,
@@ -388,32 +406,27 @@ impl Worker<'_> {
         let (detector, pending) = (&mut self.detector, &mut self.findings);
         let read = extract(file, &mut |location, text, label| {
             let class = label.and_then(|h| classes.classify(h));
-            // Excel keeps a code typed as a number, and drops its leading zero (reference §1.5).
-            let restored;
-            let text = if class.is_some_and(|c| c.class == "personal_code")
-                && text.len() == 10
-                && text.bytes().all(|b| b.is_ascii_digit())
-            {
-                restored = format!("0{text}");
-                &restored
-            } else {
-                text
-            };
-            // The column header is the value's label: context before it, never a finding.
-            segment.clear();
-            if let Some(header) = label {
-                segment.push_str(header);
-                segment.push_str(": ");
+            let restored = tables::restore_leading_zero(class, text);
+            let text = restored.as_deref().unwrap_or(text);
+            tables::scan_labelled(detector, label, text, &mut segment, pending);
+            // The column of a cell under a header: its letters.
+            let column = label.map(|header| {
+                let letters = location
+                    .cell
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim_end_matches(|c: char| c.is_ascii_digit())
+                    .to_string();
+                (location.sheet.as_deref(), letters, header)
+            });
+            if let Some((sheet, letters, header)) = &column {
+                columns.add_values(*sheet, letters.clone(), header, class, 1);
             }
-            let value_start = segment.len();
-            segment.push_str(text);
-            detector.scan(&segment, value_start..segment.len(), 0, pending);
-            let column = label.map(|header| columns.column(&location, header, class));
             for f in pending.drain(..) {
                 if f.confidence >= options.min_confidence {
                     let rule = &rules[f.rule];
-                    if let Some(column) = &column {
-                        columns.found(column, &rule.kind);
+                    if let Some((sheet, letters, header)) = &column {
+                        columns.add_finding(*sheet, letters.clone(), header, class, &rule.kind);
                     }
                     findings.add(rule, f, location.clone());
                 }
@@ -435,11 +448,7 @@ impl Worker<'_> {
         let mut record = base_record(path, Some(&meta), format, status, reason);
         record.findings = findings.into_kinds();
         record.columns = columns.into_summaries();
-        record.personal_data = record.findings.iter().any(|k| k.personal)
-            || record
-                .columns
-                .iter()
-                .any(|c| c.category.is_some_and(Category::is_personal) && c.values > 0);
+        record.personal_data = record_has_personal_data(&record);
         FileOutcome {
             record,
             bytes_scanned: if scanned { meta.len() } else { 0 },
@@ -447,74 +456,13 @@ impl Worker<'_> {
     }
 }
 
-/// Per-column statistics of a table: values below the header and findings per kind.
-#[derive(Default)]
-struct ColumnTally<'c> {
-    columns: BTreeMap<(String, String), ColumnStats<'c>>,
-}
-
-struct ColumnStats<'c> {
-    header: String,
-    class: Option<&'c ColumnClass>,
-    values: u64,
-    kinds: BTreeMap<String, u64>,
-}
-
-impl<'c> ColumnTally<'c> {
-    /// Counts a value of the column at `location` (sheet and cell); returns the column's key.
-    fn column(
-        &mut self,
-        location: &Location,
-        header: &str,
-        class: Option<&'c ColumnClass>,
-    ) -> (String, String) {
-        let sheet = location.sheet.clone().unwrap_or_default();
-        let cell = location.cell.as_deref().unwrap_or_default();
-        let letters = cell
-            .trim_end_matches(|c: char| c.is_ascii_digit())
-            .to_string();
-        let key = (sheet, letters);
-        let stats = self
+/// A finding of personal data, or a classified column of personal data with values.
+fn record_has_personal_data(record: &FileRecord) -> bool {
+    record.findings.iter().any(|k| k.personal)
+        || record
             .columns
-            .entry(key.clone())
-            .or_insert_with(|| ColumnStats {
-                header: header.to_string(),
-                class,
-                values: 0,
-                kinds: BTreeMap::new(),
-            });
-        stats.values += 1;
-        key
-    }
-
-    fn found(&mut self, column: &(String, String), kind: &str) {
-        if let Some(stats) = self.columns.get_mut(column) {
-            *stats.kinds.entry(kind.to_string()).or_default() += 1;
-        }
-    }
-
-    /// Columns with a class or with findings. A column whose class has a detector, with values
-    /// of which none validated, is suspicious.
-    fn into_summaries(self) -> Vec<ColumnSummary> {
-        self.columns
-            .into_iter()
-            .filter(|(_, s)| s.class.is_some() || !s.kinds.is_empty())
-            .map(|((sheet, column), s)| {
-                let expected_kind = s.class.and_then(|c| c.kind.as_deref());
-                let suspicious = expected_kind.is_some_and(|k| !s.kinds.contains_key(k));
-                ColumnSummary {
-                    sheet,
-                    column,
-                    header: s.header,
-                    class: s.class.map(|c| c.class.clone()),
-                    category: s.class.map(|c| c.category),
-                    values: s.values,
-                    kinds: s.kinds,
-                    suspicious,
-                }
-            })
-            .collect()
-    }
+            .iter()
+            .any(|c| c.category.is_some_and(Category::is_personal) && c.values > 0)
 }
 
 /// The reason for what was not read: a cap that bit first, then damage, then missing text.

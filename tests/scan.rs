@@ -325,6 +325,39 @@ fn a_value_across_a_chunk_edge_is_found_once() {
     assert_eq!(mail["samples"][0]["location"]["line"], line + 20_001);
 }
 
+/// A CSV over several read windows: every row's header-labelled phone and lost-zero personal
+/// code is found, whichever window edge it straddles, and the last one is named by its cell.
+#[test]
+fn a_large_csv_keeps_rows_and_columns_across_windows() {
+    let env = TestEnv::new();
+    let rows = 60_000;
+    let mut text = String::from("Nr.p.k.;Personas kods;Tālrunis;Piezīmes\r\n");
+    for i in 0..rows {
+        // 050788-12379 kept by Excel as the number 5078812379 (reference §1.5).
+        text.push_str(&format!("{i};5078812379;26000005;\"rinda\n{i}\"\r\n"));
+    }
+    assert!(text.len() > 2 << 20);
+    env.write("liels.csv", &text);
+    let scan = env.scan(&[]);
+    let code = scan.kind("liels.csv", "lv_personal_code").unwrap();
+    assert_eq!(code["count"], rows);
+    assert_eq!(code["max_confidence"], "high");
+    let phone = scan.kind("liels.csv", "phone").unwrap();
+    assert_eq!(phone["count"], rows, "bare phones count under their header");
+    let columns = scan.file("liels.csv")["columns"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(columns[0]["header"], "Personas kods");
+    assert_eq!(columns[0]["values"], rows);
+    assert_eq!(columns[0]["kinds"]["lv_personal_code"], rows);
+    // One distinct value: its sample is the first occurrence, row 2 on line 2.
+    assert_eq!(
+        code["samples"][0]["location"],
+        serde_json::json!({"line": 2, "column": 3, "cell": "B2"})
+    );
+}
+
 #[test]
 fn line_less_file_spanning_windows_is_located_by_column() {
     let env = TestEnv::new();

@@ -1,6 +1,7 @@
 //! Extraction: decide from content (magic bytes first, extension second) what a file is, and
 //! turn readable files into UTF-8 text with locations.
 
+pub mod delimited;
 pub mod office;
 pub mod pdf;
 pub mod spreadsheet;

@@ -208,7 +208,11 @@ fn cell_text<T: DataType>(value: &T) -> Option<(Cow<'_, str>, bool)> {
 
 /// The A1 reference of a zero-based `(row, column)`: `(6, 2)` → `C7`.
 pub fn a1(position: (u32, u32)) -> String {
-    let (row, mut col) = position;
+    format!("{}{}", column_name(position.1), position.0 + 1)
+}
+
+/// The letters of 0-based column `col` (`A`, `Z`, `AA`).
+pub fn column_name(mut col: u32) -> String {
     let mut letters = Vec::new();
     loop {
         letters.push(b'A' + (col % 26) as u8);
@@ -218,7 +222,7 @@ pub fn a1(position: (u32, u32)) -> String {
         col = col / 26 - 1;
     }
     letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+    String::from_utf8_lossy(&letters).into_owned()
 }
 
 #[cfg(test)]

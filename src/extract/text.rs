@@ -242,7 +242,17 @@ impl LineTracker {
     /// lie in `window`.
     pub fn locate(&mut self, window: &Window<'_>, at: u64) -> Location {
         self.advance(window, at);
+        self.here()
+    }
+
+    /// The location of the current offset.
+    pub fn here(&self) -> Location {
         Location::text(self.line, self.column + 1)
+    }
+
+    /// The current absolute offset.
+    pub fn position(&self) -> u64 {
+        self.pos
     }
 
     /// Moves to absolute offset `to` (call with the end of each window's report range, so the

@@ -340,8 +340,9 @@ pub struct FileRecord {
 /// What one table column holds: its header, the class the header gives it, and its findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnSummary {
-    /// Sheet name.
-    pub sheet: String,
+    /// Sheet name (none for CSV/TSV).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sheet: Option<String>,
     /// Column letters (`C`).
     pub column: String,
     /// Header text.

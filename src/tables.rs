@@ -1,0 +1,316 @@
+//! Tables in the scan: the header as each value's label, per-column tallies (spreadsheets and
+//! CSV/TSV), and the view that names CSV/TSV findings by row and column.
+
+use std::collections::BTreeMap;
+
+use crate::detect::columns::{ColumnClass, ColumnClasses};
+use crate::detect::{Detector, Finding};
+use crate::extract::delimited::{DelimitedTable, NumberField};
+use crate::extract::spreadsheet::column_name;
+use crate::extract::text::{LineTracker, Window};
+use crate::inventory::{ColumnSummary, Location};
+
+/// Scans `value` with `label` (a column header) as its context: the detector sees
+/// `"{label}: {value}"` and reports only what starts in the value. Returns where the value
+/// starts in `segment`.
+pub fn scan_labelled(
+    detector: &mut Detector<'_>,
+    label: Option<&str>,
+    value: &str,
+    segment: &mut String,
+    out: &mut Vec<Finding>,
+) -> usize {
+    segment.clear();
+    if let Some(label) = label {
+        segment.push_str(label);
+        segment.push_str(": ");
+    }
+    let start = segment.len();
+    segment.push_str(value);
+    detector.scan(segment, start..segment.len(), 0, out);
+    start
+}
+
+/// A personal code that a spreadsheet kept as a number lost its leading zero (reference §1.5):
+/// ten digits in a `personal_code` column get it back.
+pub fn restore_leading_zero(class: Option<&ColumnClass>, value: &str) -> Option<String> {
+    (class.is_some_and(|c| c.class == "personal_code")
+        && value.len() == 10
+        && value.bytes().all(|b| b.is_ascii_digit()))
+    .then(|| format!("0{value}"))
+}
+
+/// Per-column statistics of a table: values below the header and findings per kind.
+#[derive(Default)]
+pub struct ColumnTally<'c> {
+    columns: BTreeMap<(Option<String>, String), ColumnStats<'c>>,
+}
+
+struct ColumnStats<'c> {
+    header: String,
+    class: Option<&'c ColumnClass>,
+    values: u64,
+    kinds: BTreeMap<String, u64>,
+}
+
+impl<'c> ColumnTally<'c> {
+    /// The statistics of column `letters` of `sheet` (none for CSV), created on first use.
+    fn stats(
+        &mut self,
+        sheet: Option<&str>,
+        letters: String,
+        header: &str,
+        class: Option<&'c ColumnClass>,
+    ) -> &mut ColumnStats<'c> {
+        self.columns
+            .entry((sheet.map(str::to_string), letters))
+            .or_insert_with(|| ColumnStats {
+                header: header.to_string(),
+                class,
+                values: 0,
+                kinds: BTreeMap::new(),
+            })
+    }
+
+    /// Counts `values` more values of a column.
+    pub fn add_values(
+        &mut self,
+        sheet: Option<&str>,
+        letters: String,
+        header: &str,
+        class: Option<&'c ColumnClass>,
+        values: u64,
+    ) {
+        self.stats(sheet, letters, header, class).values += values;
+    }
+
+    /// Counts a finding of `kind` in a column.
+    pub fn add_finding(
+        &mut self,
+        sheet: Option<&str>,
+        letters: String,
+        header: &str,
+        class: Option<&'c ColumnClass>,
+        kind: &str,
+    ) {
+        let stats = self.stats(sheet, letters, header, class);
+        *stats.kinds.entry(kind.to_string()).or_default() += 1;
+    }
+
+    /// Columns with a class or with findings. A column whose class has a detector, with values
+    /// of which none validated, is suspicious.
+    pub fn into_summaries(self) -> Vec<ColumnSummary> {
+        self.columns
+            .into_iter()
+            .filter(|(_, s)| s.class.is_some() || !s.kinds.is_empty())
+            .map(|((sheet, column), s)| {
+                let expected_kind = s.class.and_then(|c| c.kind.as_deref());
+                let suspicious =
+                    s.values > 0 && expected_kind.is_some_and(|k| !s.kinds.contains_key(k));
+                ColumnSummary {
+                    sheet,
+                    column,
+                    header: s.header,
+                    class: s.class.map(|c| c.class.clone()),
+                    category: s.class.map(|c| c.category),
+                    values: s.values,
+                    kinds: s.kinds,
+                    suspicious,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A CSV/TSV file seen as a table while its text streams past: names each finding by line and
+/// column and by cell (`C7`, row = record), labels values with their column header, restores
+/// personal codes that lost their leading zero, and tallies the columns.
+pub struct CsvView<'c> {
+    table: DelimitedTable,
+    lines: LineTracker,
+    classes: &'c ColumnClasses,
+    /// The class of each header column, once the header row is known.
+    column_classes: Option<Vec<Option<&'c ColumnClass>>>,
+    numbers: Vec<NumberField>,
+    segment: String,
+    relabelled: Vec<Finding>,
+    tally: ColumnTally<'c>,
+}
+
+impl<'c> CsvView<'c> {
+    /// A view of a file of `format` (`csv` or `tsv`).
+    pub fn new(format: &str, classes: &'c ColumnClasses) -> CsvView<'c> {
+        CsvView {
+            table: DelimitedTable::new(format),
+            lines: LineTracker::default(),
+            classes,
+            column_classes: None,
+            numbers: Vec::new(),
+            segment: String::new(),
+            relabelled: Vec::new(),
+            tally: ColumnTally::default(),
+        }
+    }
+
+    /// Places finding `f` of `window` (found by the detector in it), after any restored codes
+    /// of fields that ended before it; hands each with its location to `emit`, which returns
+    /// whether it kept the finding (its confidence was enough) and of which kind it is.
+    pub fn place<'k>(
+        &mut self,
+        window: &Window<'_>,
+        mut f: Finding,
+        detector: &mut Detector<'_>,
+        emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
+    ) {
+        let at = window.base + f.span.start as u64;
+        self.move_to(window, at, detector, emit);
+        let (row, column) = self.table.position();
+        let header = self.header_of(column);
+        if let Some((header, _)) = &header {
+            let value = &window.text[f.span.clone()];
+            let start = scan_labelled(
+                detector,
+                Some(header),
+                value,
+                &mut self.segment,
+                &mut self.relabelled,
+            );
+            if let Some(better) = self
+                .relabelled
+                .drain(..)
+                .find(|g| g.rule == f.rule && g.span.start == start)
+                .filter(|g| g.confidence > f.confidence)
+            {
+                f.confidence = better.confidence;
+                f.context = better.context;
+            }
+        }
+        let mut location = self.lines.locate(window, at);
+        location.cell = Some(cell_name(row, column));
+        // A header may name a special category (`Tautība`); a value in it makes it data.
+        let is_value = !f.checks.contains(&"keyword");
+        if let Some(kind) = emit(f, location) {
+            if is_value {
+                self.table.finding_here();
+            }
+            if let Some((header, class)) = header {
+                self.tally
+                    .add_finding(None, column_letters(column), &header, class, kind);
+            }
+        }
+    }
+
+    /// Ends a window: follows the table to the end of its report range.
+    pub fn end_window<'k>(
+        &mut self,
+        window: &Window<'_>,
+        detector: &mut Detector<'_>,
+        emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
+    ) {
+        let end = window.base + window.report.end as u64;
+        self.move_to(window, end, detector, emit);
+    }
+
+    /// Ends the file; returns the column summaries.
+    pub fn finish<'k>(
+        mut self,
+        detector: &mut Detector<'_>,
+        emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
+    ) -> Vec<ColumnSummary> {
+        self.table.finish(&mut self.numbers);
+        self.restore_numbers(None, detector, emit);
+        if let Some(header) = self.table.header() {
+            let values = self.table.values();
+            for (column, text) in header.iter().enumerate() {
+                let class = self.classes.classify(text);
+                let count = values.get(column).copied().unwrap_or(0);
+                self.tally
+                    .add_values(None, column_letters(column), text, class, count);
+            }
+        }
+        self.tally.into_summaries()
+    }
+
+    /// Follows the table and the lines to `to`. The line tracker never passes the start of a
+    /// field that may still turn out to be a bare ten-digit number, so that it can be located.
+    fn move_to<'k>(
+        &mut self,
+        window: &Window<'_>,
+        to: u64,
+        detector: &mut Detector<'_>,
+        emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
+    ) {
+        self.table.advance(window, to, &mut self.numbers);
+        self.restore_numbers(Some(window), detector, emit);
+        let safe = self
+            .table
+            .open_number_field()
+            .map_or(to, |start| start.min(to));
+        self.lines.advance(window, safe.max(self.lines.position()));
+    }
+
+    /// Scans the ten-digit fields of `personal_code` columns with their leading zero restored.
+    /// Without a window (at the end of the file) the line tracker stands at the field's start.
+    fn restore_numbers<'k>(
+        &mut self,
+        window: Option<&Window<'_>>,
+        detector: &mut Detector<'_>,
+        emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
+    ) {
+        let numbers = std::mem::take(&mut self.numbers);
+        for number in &numbers {
+            let Some((header, class)) = self.header_of(number.column) else {
+                continue;
+            };
+            let Some(restored) = restore_leading_zero(class, &number.digits) else {
+                continue;
+            };
+            scan_labelled(
+                detector,
+                Some(&header),
+                &restored,
+                &mut self.segment,
+                &mut self.relabelled,
+            );
+            let at = number.start.max(self.lines.position());
+            for f in std::mem::take(&mut self.relabelled) {
+                let mut location = match window {
+                    Some(window) => self.lines.locate(window, at),
+                    None => self.lines.here(),
+                };
+                location.cell = Some(cell_name(number.row, number.column));
+                if let Some(kind) = emit(f, location) {
+                    self.tally.add_finding(
+                        None,
+                        column_letters(number.column),
+                        &header,
+                        class,
+                        kind,
+                    );
+                }
+            }
+        }
+        self.numbers = numbers;
+        self.numbers.clear();
+    }
+
+    /// The header text and class of `column`, when the table has a header row.
+    fn header_of(&mut self, column: usize) -> Option<(String, Option<&'c ColumnClass>)> {
+        let header = self.table.header()?;
+        let classes = self.classes;
+        let column_classes = self
+            .column_classes
+            .get_or_insert_with(|| header.iter().map(|h| classes.classify(h)).collect());
+        let text = header.get(column)?;
+        Some((text.clone(), column_classes.get(column).copied().flatten()))
+    }
+}
+
+/// The cell name of 1-based `row` and 0-based `column`.
+fn cell_name(row: u64, column: usize) -> String {
+    format!("{}{row}", column_letters(column))
+}
+
+fn column_letters(column: usize) -> String {
+    column_name(u32::try_from(column).unwrap_or(u32::MAX))
+}
