@@ -58,6 +58,23 @@ pub struct ScanArgs {
     /// makes the file `partial`.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub max_extracted_size: u64,
+    /// Open archives inside archives (and attachments inside messages) this many levels deep.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub max_archive_depth: usize,
+    /// Read at most N members of one archive; the rest make the archive `partial`.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_archive_members: usize,
+    /// Skip (and list) an archive member or attachment larger than SIZE decompressed; each one
+    /// read is held in memory while it is scanned.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    pub max_member_size: u64,
+    /// Stop expanding one file's archives, at any depth, after SIZE decompressed in all.
+    #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = parse_size)]
+    pub max_archive_bytes: u64,
+    /// Skip (and list) a member over 1 MiB that expands more than N times its compressed size
+    /// (a zip bomb).
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_compression_ratio: u64,
     /// Drop findings below this confidence.
     #[arg(long, value_enum, default_value = "medium")]
     pub min_confidence: Confidence,

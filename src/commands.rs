@@ -12,7 +12,7 @@ use crate::exit_code::ExitCode;
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
 use crate::report::{InventoryWriter, Progress, SummaryBuilder, print_summary};
-use crate::scan::{ScanOptions, Scanner, rfc3339};
+use crate::scan::{ArchiveOptions, ScanOptions, Scanner, rfc3339};
 use crate::walk::WalkOptions;
 
 /// Runs a parsed command line.
@@ -81,6 +81,13 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         min_confidence: args.min_confidence,
         reveal: args.reveal,
         samples: args.samples,
+        archives: ArchiveOptions {
+            max_depth: args.max_archive_depth,
+            max_members: args.max_archive_members,
+            max_member_size: args.max_member_size,
+            max_archive_bytes: args.max_archive_bytes,
+            max_ratio: args.max_compression_ratio,
+        },
         own_files,
     };
     let header = ScanHeader {
@@ -94,6 +101,11 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             min_confidence: args.min_confidence,
             max_file_size: args.max_file_size,
             max_extracted_size: args.max_extracted_size,
+            max_archive_depth: args.max_archive_depth,
+            max_archive_members: args.max_archive_members,
+            max_member_size: args.max_member_size,
+            max_archive_bytes: args.max_archive_bytes,
+            max_compression_ratio: args.max_compression_ratio,
             exclude: args.exclude.clone(),
             follow_links: args.follow_links,
             reveal: args.reveal,

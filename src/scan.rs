@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs::{self, File};
-use std::io::{self, Seek, SeekFrom};
+use std::io::{self, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -14,12 +14,15 @@ use anyhow::Result;
 use ignore::WalkState;
 
 use crate::detect::{Detector, Finding, RuleSet};
+use crate::extract::archive::{self, Budget, Member, Unread};
+use crate::extract::mail::{self, MailPart};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
 use crate::extract::{ExtractError, Shortfall, office, pdf, spreadsheet};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
-    Category, Confidence, FileFindings, FileRecord, Location, PathRepr, Reason, ReasonCode, Status,
+    Category, Confidence, FileFindings, FileRecord, Inside, Location, PathRepr, Reason, ReasonCode,
+    Status,
 };
 use crate::tables::{self, ColumnTally, CsvView};
 use crate::walk::{self, WalkItem, WalkOptions};
@@ -39,8 +42,35 @@ pub struct ScanOptions {
     pub reveal: bool,
     /// Masked samples per kind per file.
     pub samples: usize,
+    /// Caps on archives and their members.
+    pub archives: ArchiveOptions,
     /// Files the scan itself writes (output, key file): never scanned.
     pub own_files: Vec<PathBuf>,
+}
+
+/// Caps on what archives (and e-mail attachments) may cost.
+#[derive(Debug, Clone, Copy)]
+pub struct ArchiveOptions {
+    /// Archives inside archives are opened this many levels deep.
+    pub max_depth: usize,
+    /// Members read per archive.
+    pub max_members: usize,
+    /// Decompressed bytes of one member (held in memory while it is scanned).
+    pub max_member_size: u64,
+    /// Decompressed bytes one file on disk may expand into, over all its nested archives.
+    pub max_archive_bytes: u64,
+    /// Decompressed over compressed bytes of a member (over 1 MiB) that marks a zip bomb.
+    pub max_ratio: u64,
+}
+
+impl ArchiveOptions {
+    fn member_limits(&self) -> archive::Limits {
+        archive::Limits {
+            max_members: self.max_members,
+            max_member_size: self.max_member_size,
+            max_ratio: self.max_ratio,
+        }
+    }
 }
 
 /// One file's result, sent to the consumer.
@@ -100,6 +130,7 @@ impl Scanner {
                 walker.run(|| {
                     let tx = tx.clone();
                     let mut worker = Worker::new(self);
+                    let mut batch = Vec::new();
                     Box::new(move |result| {
                         let Some(item) = walk::classify(result) else {
                             return WalkState::Continue;
@@ -107,10 +138,13 @@ impl Scanner {
                         if self.is_own_file(&item) {
                             return WalkState::Continue;
                         }
-                        match tx.send(worker.process(item)) {
-                            Ok(()) => WalkState::Continue,
-                            Err(_) => WalkState::Quit,
+                        worker.process(item, &mut batch);
+                        for outcome in batch.drain(..) {
+                            if tx.send(outcome).is_err() {
+                                return WalkState::Quit;
+                            }
                         }
+                        WalkState::Continue
                     })
                 });
             });
@@ -151,21 +185,14 @@ impl<'s> Worker<'s> {
         }
     }
 
-    fn process(&mut self, item: WalkItem) -> FileOutcome {
-        match item {
+    /// Scans one walk entry; pushes its outcome, after those of any members inside it.
+    fn process(&mut self, item: WalkItem, out: &mut Vec<FileOutcome>) {
+        let outcome = match item {
             WalkItem::File(path) => {
-                let outcome = catch_unwind(AssertUnwindSafe(|| self.scan_file(&path)));
+                let outcome = catch_unwind(AssertUnwindSafe(|| self.scan_file(&path, out)));
                 outcome.unwrap_or_else(|panic| {
-                    // The detector's regex cache may be mid-search; start afresh.
-                    self.detector = self.scanner.rules.detector();
-                    let message = panic_message(&panic);
-                    not_scanned(
-                        &path,
-                        fs::metadata(&path).ok(),
-                        Status::Error,
-                        ReasonCode::InternalError,
-                        message,
-                    )
+                    let meta = fs::metadata(&path).ok();
+                    self.panicked(&Subject::on_disk(&path, meta.as_ref()), &*panic)
                 })
             }
             WalkItem::Symlink(path) => {
@@ -175,8 +202,7 @@ impl<'s> Worker<'s> {
                 let message =
                     format!("symbolic link to {target}, not followed (use --follow-links)");
                 not_scanned(
-                    &path,
-                    meta,
+                    &Subject::on_disk(&path, meta.as_ref()),
                     Status::Skipped,
                     ReasonCode::SymlinkNotFollowed,
                     message,
@@ -185,8 +211,7 @@ impl<'s> Worker<'s> {
             WalkItem::Special(path) => {
                 let meta = fs::symlink_metadata(&path).ok();
                 not_scanned(
-                    &path,
-                    meta,
+                    &Subject::on_disk(&path, meta.as_ref()),
                     Status::Skipped,
                     ReasonCode::SpecialFile,
                     "not a regular file".into(),
@@ -203,9 +228,9 @@ impl<'s> Worker<'s> {
                 } else {
                     io_kind.map_or(ReasonCode::IoError, reason_for_io)
                 };
+                let meta = fs::symlink_metadata(&path).ok();
                 let mut outcome = not_scanned(
-                    &path,
-                    fs::symlink_metadata(&path).ok(),
+                    &Subject::on_disk(&path, meta.as_ref()),
                     Status::Error,
                     code,
                     message,
@@ -215,101 +240,133 @@ impl<'s> Worker<'s> {
                 }
                 outcome
             }
-        }
+        };
+        out.push(outcome);
     }
 
-    fn scan_file(&mut self, path: &Path) -> FileOutcome {
+    /// The record of a subject whose scan panicked (a bug in piimap or in a parser).
+    fn panicked(
+        &mut self,
+        subject: &Subject<'_>,
+        panic: &(dyn std::any::Any + Send),
+    ) -> FileOutcome {
+        // The detector's regex cache may be mid-search; start afresh.
+        self.detector = self.scanner.rules.detector();
+        not_scanned(
+            subject,
+            Status::Error,
+            ReasonCode::InternalError,
+            panic_message(panic),
+        )
+    }
+
+    fn scan_file(&mut self, path: &Path, out: &mut Vec<FileOutcome>) -> FileOutcome {
         let meta = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
                 return not_scanned(
-                    path,
-                    None,
+                    &Subject::on_disk(path, None),
                     Status::Error,
                     reason_for_io(e.kind()),
                     e.to_string(),
                 );
             }
         };
+        let subject = Subject::on_disk(path, Some(&meta));
         let max = self.scanner.options.max_file_size;
         if meta.len() > max {
             let message = format!("{} bytes is over --max-file-size {max}", meta.len());
-            return not_scanned(
-                path,
-                Some(meta),
-                Status::Skipped,
-                ReasonCode::TooLarge,
-                message,
-            );
+            return not_scanned(&subject, Status::Skipped, ReasonCode::TooLarge, message);
         }
-        let mut file = match open_for_scan(path) {
+        let file = match open_for_scan(path) {
             Ok(f) => f,
             Err(e) => {
                 return not_scanned(
-                    path,
-                    Some(meta),
+                    &subject,
                     Status::Error,
                     reason_for_io(e.kind()),
                     e.to_string(),
                 );
             }
         };
-        let filled = match text::read_full(&mut file, &mut self.buf) {
+        let budget = Budget::new(self.scanner.options.archives.max_archive_bytes);
+        self.scan_content(&subject, file, &budget, out)
+    }
+
+    /// Scans what `reader` holds, by what its first bytes (then its name) say it is.
+    fn scan_content<R: Read + Seek>(
+        &mut self,
+        subject: &Subject<'_>,
+        mut reader: R,
+        budget: &Budget,
+        out: &mut Vec<FileOutcome>,
+    ) -> FileOutcome {
+        let filled = match text::read_full(&mut reader, &mut self.buf) {
             Ok(n) => n,
             Err(e) => {
                 return not_scanned(
-                    path,
-                    Some(meta),
+                    subject,
                     Status::Error,
                     reason_for_io(e.kind()),
                     e.to_string(),
                 );
             }
         };
-        let text_encoding = match extract::sniff(&self.buf[..filled], path) {
-            Sniffed::Text(text_encoding) => text_encoding,
-            Sniffed::Unsupported(format) if spreadsheet::FORMATS.contains(&format) => {
-                return self.scan_structured(path, meta, file, format, |file, visit| {
-                    spreadsheet::for_each_cell(file, format, |sheet, position, text, header| {
+        let name = subject.name();
+        let max_part = self.scanner.options.max_extracted_size;
+        match extract::sniff(&self.buf[..filled], name) {
+            Sniffed::Text(_) if extract::text_format(name) == "eml" => {
+                self.scan_mail(subject, reader, budget, out)
+            }
+            Sniffed::Text(encoding) => self.scan_text(subject, reader, filled, encoding),
+            Sniffed::Unsupported(format) if spreadsheet::FORMATS.contains(&format) => self
+                .scan_structured(subject, reader, format, |reader, visit| {
+                    spreadsheet::for_each_cell(reader, format, |sheet, position, text, header| {
                         visit(
                             Location::cell(sheet, spreadsheet::a1(position)),
                             text,
                             header,
                         )
                     })
-                });
-            }
-            Sniffed::Unsupported(format) if office::FORMATS.contains(&format) => {
-                let max_part = self.scanner.options.max_extracted_size;
-                return self.scan_structured(path, meta, file, format, |file, visit| {
-                    office::for_each_paragraph(file, format, max_part, |part, paragraph, text| {
+                }),
+            Sniffed::Unsupported(format) if office::FORMATS.contains(&format) => self
+                .scan_structured(subject, reader, format, |reader, visit| {
+                    office::for_each_paragraph(reader, format, max_part, |part, paragraph, text| {
                         visit(Location::paragraph(part, paragraph), text, None)
                     })
-                });
-            }
+                }),
             Sniffed::Unsupported("pdf") => {
-                let max = self.scanner.options.max_extracted_size;
-                return self.scan_structured(path, meta, file, "pdf", |file, visit| {
-                    pdf::for_each_page(file, max, |page, text| {
+                self.scan_structured(subject, reader, "pdf", |reader, visit| {
+                    pdf::for_each_page(reader, max_part, |page, text| {
                         visit(Location::page(page), text, None)
                     })
-                });
+                })
+            }
+            Sniffed::Unsupported(format) if archive::FORMATS.contains(&format) => {
+                self.scan_archive(subject, reader, format, budget, out)
             }
             Sniffed::Encrypted(format) => {
                 let (status, reason) = encrypted_reason();
-                let mut outcome = not_scanned(
-                    path,
-                    Some(meta),
-                    status,
-                    ReasonCode::Encrypted,
-                    reason.map(|r| r.message).unwrap_or_default(),
-                );
-                outcome.record.format = format.into();
-                return outcome;
+                let mut record = base_record(subject, format, status, reason);
+                record.format = format.into();
+                FileOutcome {
+                    record,
+                    bytes_scanned: 0,
+                }
             }
-            not_text => return not_text_outcome(path, meta, not_text),
-        };
-        let format = extract::text_format(path);
+            not_text => not_text_outcome(subject, not_text),
+        }
+    }
+
+    /// Streams text through the detector, window by window; CSV/TSV through a table view too.
+    fn scan_text(
+        &mut self,
+        subject: &Subject<'_>,
+        mut reader: impl Read,
+        filled: usize,
+        text_encoding: extract::TextEncoding,
+    ) -> FileOutcome {
+        let format = extract::text_format(subject.name());
         let options = &self.scanner.options;
         let rules = self.scanner.rules.rules();
         let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
@@ -325,7 +382,7 @@ impl<'s> Worker<'s> {
             })
         };
         let streamed = text::stream_windows(
-            &mut file,
+            &mut reader,
             &mut self.buf,
             filled,
             text_encoding,
@@ -362,7 +419,7 @@ impl<'s> Worker<'s> {
                 (Status::Partial, Some(reason))
             }
         };
-        let mut record = base_record(path, Some(&meta), format, status, reason);
+        let mut record = base_record(subject, format, status, reason);
         record.encoding = Some(streamed.encoding.name().to_string());
         record.findings = findings.into_kinds();
         record.columns = columns.unwrap_or_default();
@@ -372,26 +429,23 @@ impl<'s> Worker<'s> {
             bytes_scanned: streamed.bytes_read,
         }
     }
-}
 
-impl Worker<'_> {
-    /// Scans a structured document: `extract` reads `file` and hands each text segment with its
-    /// location to the visitor; it returns what it could not read to the end.
-    fn scan_structured(
+    /// Scans a structured document: `extract` reads it and hands each text segment with its
+    /// location (and, in a table, its column header) to the visitor; it returns what it could
+    /// not read to the end.
+    fn scan_structured<R: Read + Seek>(
         &mut self,
-        path: &Path,
-        meta: fs::Metadata,
-        mut file: File,
+        subject: &Subject<'_>,
+        mut reader: R,
         format: &'static str,
         extract: impl FnOnce(
-            File,
+            R,
             &mut dyn FnMut(Location, &str, Option<&str>),
         ) -> Result<Vec<Shortfall>, ExtractError>,
     ) -> FileOutcome {
-        if let Err(e) = file.seek(SeekFrom::Start(0)) {
+        if let Err(e) = reader.rewind() {
             return not_scanned(
-                path,
-                Some(meta),
+                subject,
                 Status::Error,
                 reason_for_io(e.kind()),
                 e.to_string(),
@@ -404,7 +458,7 @@ impl Worker<'_> {
         let mut columns = ColumnTally::default();
         let mut segment = String::new();
         let (detector, pending) = (&mut self.detector, &mut self.findings);
-        let read = extract(file, &mut |location, text, label| {
+        let read = extract(reader, &mut |location, text, label| {
             let class = label.and_then(|h| classes.classify(h));
             let restored = tables::restore_leading_zero(class, text);
             let text = restored.as_deref().unwrap_or(text);
@@ -432,27 +486,214 @@ impl Worker<'_> {
                 }
             }
         });
-        let (status, reason) = match read {
-            Ok(incomplete) if incomplete.is_empty() => (Status::Complete, None),
-            Ok(incomplete) => (Status::Partial, Some(shortfall_reason(&incomplete))),
-            Err(ExtractError::Encrypted) => encrypted_reason(),
-            Err(ExtractError::Corrupt(message)) => (
-                Status::Error,
-                Some(Reason {
-                    code: ReasonCode::Corrupt,
-                    message,
-                }),
-            ),
-        };
+        let (status, reason) = read_status(read);
         let scanned = matches!(status, Status::Complete | Status::Partial);
-        let mut record = base_record(path, Some(&meta), format, status, reason);
+        let mut record = base_record(subject, format, status, reason);
         record.findings = findings.into_kinds();
         record.columns = columns.into_summaries();
         record.personal_data = record_has_personal_data(&record);
         FileOutcome {
             record,
-            bytes_scanned: if scanned { meta.len() } else { 0 },
+            bytes_scanned: if scanned {
+                subject.size.unwrap_or(0)
+            } else {
+                0
+            },
         }
+    }
+
+    /// Scans an e-mail message: its address headers, subject and bodies here, each attachment
+    /// as a member of its own.
+    fn scan_mail<R: Read + Seek>(
+        &mut self,
+        subject: &Subject<'_>,
+        reader: R,
+        budget: &Budget,
+        out: &mut Vec<FileOutcome>,
+    ) -> FileOutcome {
+        let max = self.scanner.options.archives.max_member_size;
+        let mut attachments = Vec::new();
+        let outcome = self.scan_structured(subject, reader, "eml", |reader, visit| {
+            let mut bytes = Vec::new();
+            reader
+                .take(max + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
+            if bytes.len() as u64 > max {
+                return Err(ExtractError::Corrupt(format!(
+                    "message over {max} bytes (--max-member-size)"
+                )));
+            }
+            let mut line = String::new();
+            mail::read_message(
+                &bytes,
+                |part, text| match part {
+                    MailPart::Header(name) => {
+                        line.clear();
+                        line.push_str(name);
+                        line.push_str(": ");
+                        line.push_str(text);
+                        visit(Location::part(name), &line, None);
+                    }
+                    MailPart::Body { body, line } => {
+                        visit(Location::body_line(body, line), text, None)
+                    }
+                },
+                |attachment| attachments.push(attachment),
+            )?;
+            Ok(Vec::new())
+        });
+        for attachment in attachments {
+            let member = Member {
+                name: attachment.name,
+                modified: None,
+                content: Ok(attachment.content),
+            };
+            self.scan_member(subject, member, budget, out);
+        }
+        outcome
+    }
+
+    /// Scans an archive's members, each as a file of its own; the archive's own record says
+    /// whether all of them could be listed and read.
+    fn scan_archive<R: Read + Seek>(
+        &mut self,
+        subject: &Subject<'_>,
+        reader: R,
+        format: &'static str,
+        budget: &Budget,
+        out: &mut Vec<FileOutcome>,
+    ) -> FileOutcome {
+        let limits = self.scanner.options.archives;
+        if subject.depth() >= limits.max_depth {
+            let message = format!(
+                "an archive nested {} deep: not opened (--max-archive-depth {})",
+                subject.depth() + 1,
+                limits.max_depth
+            );
+            let mut outcome =
+                not_scanned(subject, Status::Skipped, ReasonCode::LimitExceeded, message);
+            outcome.record.format = format.into();
+            return outcome;
+        }
+        let name = subject.name().to_string_lossy().into_owned();
+        let read = archive::for_each_member(
+            reader,
+            format,
+            &name,
+            limits.member_limits(),
+            budget,
+            |member| {
+                self.scan_member(subject, member, budget, out);
+            },
+        );
+        let (status, reason) = read_status(read);
+        let scanned = matches!(status, Status::Complete | Status::Partial);
+        FileOutcome {
+            record: base_record(subject, format, status, reason),
+            bytes_scanned: if scanned {
+                subject.size.unwrap_or(0)
+            } else {
+                0
+            },
+        }
+    }
+
+    /// Scans one member of a container (archive member, attachment) as a file of its own.
+    fn scan_member(
+        &mut self,
+        parent: &Subject<'_>,
+        member: Member,
+        budget: &Budget,
+        out: &mut Vec<FileOutcome>,
+    ) {
+        let size = member.content.as_ref().ok().map(|c| c.len() as u64);
+        let subject = parent.member(member.name, size, member.modified);
+        let mut outcome = match member.content {
+            Ok(bytes) => {
+                let scanned = catch_unwind(AssertUnwindSafe(|| {
+                    self.scan_content(&subject, io::Cursor::new(bytes), budget, out)
+                }));
+                scanned.unwrap_or_else(|panic| self.panicked(&subject, &*panic))
+            }
+            Err(Unread::Encrypted) => {
+                let (status, reason) = encrypted_reason();
+                FileOutcome {
+                    record: base_record(&subject, "unknown", status, reason),
+                    bytes_scanned: 0,
+                }
+            }
+            Err(Unread::Capped(message)) => not_scanned(
+                &subject,
+                Status::Skipped,
+                ReasonCode::LimitExceeded,
+                message,
+            ),
+            Err(Unread::Corrupt(message)) => {
+                not_scanned(&subject, Status::Error, ReasonCode::Corrupt, message)
+            }
+        };
+        // Members' bytes are the container's: counted once, there.
+        outcome.bytes_scanned = 0;
+        out.push(outcome);
+    }
+}
+
+/// What a record is about: a file on disk, or a member inside one (at any depth: an archive
+/// member, an e-mail attachment).
+#[derive(Debug, Clone)]
+struct Subject<'p> {
+    file: &'p Path,
+    members: Vec<String>,
+    size: Option<u64>,
+    modified: Option<SystemTime>,
+}
+
+impl<'p> Subject<'p> {
+    fn on_disk(file: &'p Path, meta: Option<&fs::Metadata>) -> Subject<'p> {
+        Subject {
+            file,
+            members: Vec::new(),
+            size: meta.map(fs::Metadata::len),
+            modified: meta.and_then(|m| m.modified().ok()),
+        }
+    }
+
+    fn member(&self, name: String, size: Option<u64>, modified: Option<SystemTime>) -> Subject<'p> {
+        let mut members = self.members.clone();
+        members.push(name);
+        Subject {
+            file: self.file,
+            members,
+            size,
+            modified,
+        }
+    }
+
+    /// The name its format is judged by: the innermost member's, else the file's path.
+    fn name(&self) -> &Path {
+        self.members.last().map_or(self.file, Path::new)
+    }
+
+    /// How many containers it is inside.
+    fn depth(&self) -> usize {
+        self.members.len()
+    }
+}
+
+/// The status of a document or container from what its reader returned.
+fn read_status(read: Result<Vec<Shortfall>, ExtractError>) -> (Status, Option<Reason>) {
+    match read {
+        Ok(incomplete) if incomplete.is_empty() => (Status::Complete, None),
+        Ok(incomplete) => (Status::Partial, Some(shortfall_reason(&incomplete))),
+        Err(ExtractError::Encrypted) => encrypted_reason(),
+        Err(ExtractError::Corrupt(message)) => (
+            Status::Error,
+            Some(Reason {
+                code: ReasonCode::Corrupt,
+                message,
+            }),
+        ),
     }
 }
 
@@ -521,7 +762,7 @@ fn open_for_scan(path: &Path) -> io::Result<File> {
 }
 
 /// The record of a file that is not text: a format not read yet, or binary content.
-fn not_text_outcome(path: &Path, meta: fs::Metadata, sniffed: Sniffed) -> FileOutcome {
+fn not_text_outcome(subject: &Subject<'_>, sniffed: Sniffed) -> FileOutcome {
     let (code, format, message) = match sniffed {
         Sniffed::Unsupported(f) => (
             ReasonCode::UnsupportedFormat,
@@ -537,7 +778,7 @@ fn not_text_outcome(path: &Path, meta: fs::Metadata, sniffed: Sniffed) -> FileOu
             unreachable!("scanned or reported by the caller")
         }
     };
-    let mut outcome = not_scanned(path, Some(meta), Status::Skipped, code, message);
+    let mut outcome = not_scanned(subject, Status::Skipped, code, message);
     outcome.record.format = format.into();
     outcome
 }
@@ -551,32 +792,41 @@ fn reason_for_io(kind: io::ErrorKind) -> ReasonCode {
 }
 
 fn not_scanned(
-    path: &Path,
-    meta: Option<fs::Metadata>,
+    subject: &Subject<'_>,
     status: Status,
     code: ReasonCode,
     message: String,
 ) -> FileOutcome {
     let reason = Some(Reason { code, message });
     FileOutcome {
-        record: base_record(path, meta.as_ref(), "unknown", status, reason),
+        record: base_record(subject, "unknown", status, reason),
         bytes_scanned: 0,
     }
 }
 
+/// A record with the subject's identity; a member's path is the file's path and the member
+/// path at each level, joined by `!/`.
 fn base_record(
-    path: &Path,
-    meta: Option<&fs::Metadata>,
+    subject: &Subject<'_>,
     format: &str,
     status: Status,
     reason: Option<Reason>,
 ) -> FileRecord {
-    let repr = PathRepr::of(path);
+    let repr = PathRepr::of(subject.file);
+    let mut path = repr.text.clone();
+    for member in &subject.members {
+        path.push_str("!/");
+        path.push_str(member);
+    }
     FileRecord {
-        path: repr.text,
+        path,
         path_bytes: repr.bytes,
-        size: meta.map(fs::Metadata::len),
-        modified: meta.and_then(|m| m.modified().ok()).and_then(rfc3339),
+        inside: (!subject.members.is_empty()).then(|| Inside {
+            file: repr.text,
+            members: subject.members.clone(),
+        }),
+        size: subject.size,
+        modified: subject.modified.and_then(rfc3339),
         format: format.to_string(),
         encoding: None,
         status,

@@ -121,6 +121,7 @@ fn every_file_is_accounted_for() {
     env.write("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR");
     env.write("mail.msg", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00");
     env.write("archive.zip", b"PK\x03\x04\x14\x00");
+    env.write("archive.7z", b"7z\xBC\xAF\x27\x1C\x00\x04");
     env.write("sheet.xlsx", b"PK\x03\x04\x14\x00");
     env.write("blob.bin", [0u8, 1, 2, 3, 0, 0, 7, 8, 9, 0, 0, 0, 200, 1]);
     env.write("big.txt", "personas kods 161175-19997\n".repeat(100));
@@ -133,7 +134,13 @@ fn every_file_is_accounted_for() {
     assert_eq!(reason("img.png"), "binary");
     assert_eq!(reason("blob.bin"), "binary");
     assert_eq!(reason("mail.msg"), "unsupported_format");
-    assert_eq!(reason("archive.zip"), "unsupported_format");
+    assert_eq!(reason("archive.7z"), "unsupported_format");
+    assert_eq!(scan.file("archive.7z")["format"], "7z");
+    assert_eq!(
+        reason("archive.zip"),
+        "corrupt",
+        "a zip is opened; this one is broken"
+    );
     assert_eq!(scan.file("archive.zip")["format"], "zip");
     assert_eq!(
         reason("sheet.xlsx"),
@@ -144,13 +151,13 @@ fn every_file_is_accounted_for() {
     assert_eq!(reason("big.txt"), "too_large");
     assert_eq!(scan.file("big.txt")["status"], "skipped");
     let s = scan.summary();
-    assert_eq!(s["files_seen"], 7);
+    assert_eq!(s["files_seen"], 8);
     assert_eq!(s["files_clean"], 1);
     assert_eq!(
         s["not_fully_scanned"],
-        serde_json::json!({"too_large": 1, "binary": 2, "unsupported_format": 2, "corrupt": 1})
+        serde_json::json!({"too_large": 1, "binary": 2, "unsupported_format": 2, "corrupt": 2})
     );
-    assert_eq!(scan.files().len(), 6, "clean files are counted, not listed");
+    assert_eq!(scan.files().len(), 7, "clean files are counted, not listed");
 }
 
 #[test]
@@ -261,7 +268,7 @@ fn output_file_is_atomic_private_and_not_scanned() {
     let scan = harness::run(cmd);
     assert_eq!(scan.code, 0, "{}", scan.stderr);
     let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(doc["schema_version"], 2);
+    assert_eq!(doc["schema_version"], 3);
     assert_eq!(doc["files"].as_array().unwrap().len(), 1);
     assert_eq!(
         doc["summary"]["files_seen"], 1,
@@ -557,4 +564,40 @@ fn an_extraction_cap_that_bites_is_reported() {
     let full = env.scan(&[]);
     assert_eq!(full.code, 0);
     assert_eq!(full.file("liels.docx")["status"], "complete");
+}
+
+/// Archive caps are configurable and reported where they bite: the archive nested too deep is
+/// listed (and not opened), an archive with too many members is `partial`.
+#[test]
+fn archive_caps_are_listed_where_they_bite() {
+    let env = TestEnv::new();
+    let zip = std::fs::read(harness::repo().join("tests/fixtures/containers/arhivs.zip")).unwrap();
+    env.write("arhivs.zip", zip);
+    let scan = env.scan(&["--max-archive-depth", "2", "--max-archive-members", "3"]);
+    assert_eq!(scan.code, 3);
+    let outer = scan.file("arhivs.zip");
+    assert_eq!(outer["status"], "partial");
+    assert_eq!(outer["reason"]["code"], "limit_exceeded");
+    assert!(
+        outer["reason"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("first 3 of about 4"),
+        "{outer}"
+    );
+    // The fourth member (the nested zip) was not read at all with three allowed.
+    assert!(
+        scan.files()
+            .iter()
+            .all(|r| !r["path"].as_str().unwrap().contains("limenis"))
+    );
+    let scan = env.scan(&["--max-archive-depth", "2"]);
+    let deep = scan.file("arhivs.zip!/1/limenis1.zip!/2/limenis2.zip");
+    assert_eq!(deep["status"], "skipped");
+    assert_eq!(deep["reason"]["code"], "limit_exceeded");
+    assert_eq!(
+        deep["inside"],
+        serde_json::json!({"file": scan.file("arhivs.zip!/2024/saraksts.csv")["inside"]["file"], "members": ["1/limenis1.zip", "2/limenis2.zip"]})
+    );
+    assert_eq!(scan.summary()["members_seen"], 5);
 }

@@ -1,7 +1,9 @@
 //! Extraction: decide from content (magic bytes first, extension second) what a file is, and
 //! turn readable files into UTF-8 text with locations.
 
+pub mod archive;
 pub mod delimited;
+pub mod mail;
 pub mod office;
 pub mod pdf;
 pub mod spreadsheet;
@@ -119,6 +121,9 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
         } else {
             Sniffed::Binary(name)
         };
+    }
+    if head.get(257..262) == Some(b"ustar") {
+        return Sniffed::Unsupported("tar");
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
         return Sniffed::Binary("mp4");

@@ -14,7 +14,7 @@ pub use aggregate::FileFindings;
 pub use path::PathRepr;
 
 /// Version of the inventory format. Bump when a field changes meaning.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// How sure a finding is.
 #[derive(
@@ -158,6 +158,28 @@ impl Location {
         Location {
             line: Some(line),
             column: Some(column),
+            ..Location::default()
+        }
+    }
+
+    /// A named part of a document without lines (an e-mail header: `From`).
+    pub fn part(part: &str) -> Location {
+        Location {
+            part: Some(part.to_string()),
+            ..Location::default()
+        }
+    }
+
+    /// Line `line` of text body `body` of an e-mail (`body` for the first, `body2`...).
+    pub fn body_line(body: usize, line: u64) -> Location {
+        let part = if body == 1 {
+            "body".to_string()
+        } else {
+            format!("body{body}")
+        };
+        Location {
+            part: Some(part),
+            line: Some(line),
             ..Location::default()
         }
     }
@@ -314,6 +336,10 @@ pub struct FileRecord {
     /// The exact path bytes, base64, only when the name is not valid UTF-8.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub path_bytes: Option<String>,
+    /// For a member of an archive or an attachment of a message: the file on disk and the
+    /// member path at each level (`path` joins them with `!/`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub inside: Option<Inside>,
     /// Size in bytes (`null` if unknown).
     pub size: Option<u64>,
     /// Last modification time, RFC 3339 UTC.
@@ -335,6 +361,16 @@ pub struct FileRecord {
     /// Table columns (spreadsheets) with a header class or with findings.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub columns: Vec<ColumnSummary>,
+}
+
+/// Where a member sits: the file on disk that holds it, and its path inside each container
+/// from the outermost in (`["2024.zip", "saraksts.xlsx"]` for `arhivs.zip!/2024.zip!/saraksts.xlsx`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inside {
+    /// The file on disk.
+    pub file: String,
+    /// Member paths, outermost first.
+    pub members: Vec<String>,
 }
 
 /// What one table column holds: its header, the class the header gives it, and its findings.
@@ -392,6 +428,16 @@ pub struct ScanOptionsRecord {
     pub max_file_size: u64,
     /// Most bytes decompressed from one part of a document.
     pub max_extracted_size: u64,
+    /// `--max-archive-depth`.
+    pub max_archive_depth: usize,
+    /// `--max-archive-members`.
+    pub max_archive_members: usize,
+    /// `--max-member-size`, bytes.
+    pub max_member_size: u64,
+    /// `--max-archive-bytes`, bytes.
+    pub max_archive_bytes: u64,
+    /// `--max-compression-ratio`.
+    pub max_compression_ratio: u64,
     /// Exclude globs.
     pub exclude: Vec<String>,
     /// Whether symbolic links were followed.
@@ -422,8 +468,11 @@ pub struct Summary {
     pub finished_at: String,
     /// Wall time in seconds.
     pub elapsed_seconds: f64,
-    /// Every entry the walk met (files, unreadable directories, links, special files).
+    /// Every entry the walk met (files, unreadable directories, links, special files), and
+    /// every member of an archive or attachment of a message (each is counted as a file).
     pub files_seen: u64,
+    /// How many of `files_seen` are members inside containers.
+    pub members_seen: u64,
     /// Files scanned completely or partially.
     pub files_scanned: u64,
     /// Bytes of files scanned.

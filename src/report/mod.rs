@@ -170,6 +170,9 @@ impl SummaryBuilder {
         let s = &mut self.summary;
         let r = &outcome.record;
         s.files_seen += 1;
+        if r.inside.is_some() {
+            s.members_seen += 1;
+        }
         *s.by_status.entry(r.status).or_default() += 1;
         if let Some(reason) = &r.reason {
             *s.not_fully_scanned.entry(reason.code).or_default() += 1;
