@@ -15,14 +15,14 @@ use ignore::WalkState;
 
 use crate::detect::{Detector, Finding, RuleSet};
 use crate::extract::archive::{self, Budget, Member, Unread};
-use crate::extract::mail::{self, MailPart};
+use crate::extract::mail::{self, Attachment, MailPart};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
-use crate::extract::{ExtractError, Shortfall, office, pdf, spreadsheet};
+use crate::extract::{ExtractError, Shortfall, metadata, office, ole, pdf, rtf, spreadsheet};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
-    Category, Confidence, FileFindings, FileRecord, Inside, Location, PathRepr, Reason, ReasonCode,
-    Status,
+    Category, Confidence, FileFindings, FileRecord, Inside, Location, MetadataField, PathRepr,
+    Reason, ReasonCode, Status,
 };
 use crate::tables::{self, ColumnTally, CsvView};
 use crate::walk::{self, WalkItem, WalkOptions};
@@ -244,6 +244,16 @@ impl<'s> Worker<'s> {
         out.push(outcome);
     }
 
+    /// Adds the people a document's metadata names to its record.
+    fn with_metadata(&self, mut outcome: FileOutcome, people: metadata::Fields) -> FileOutcome {
+        let options = &self.scanner.options;
+        outcome.record.metadata = people
+            .iter()
+            .map(|(field, name)| MetadataField::new(field, name, &self.scanner.key, options.reveal))
+            .collect();
+        outcome
+    }
+
     /// The record of a subject whose scan panicked (a bug in piimap or in a parser).
     fn panicked(
         &mut self,
@@ -314,13 +324,34 @@ impl<'s> Worker<'s> {
         };
         let name = subject.name();
         let max_part = self.scanner.options.max_extracted_size;
-        match extract::sniff(&self.buf[..filled], name) {
-            Sniffed::Text(_) if extract::text_format(name) == "eml" => {
-                self.scan_mail(subject, reader, budget, out)
+        let sniffed = match extract::sniff(&self.buf[..filled], name) {
+            // An OLE file's streams say what it is; the extension may be wrong or missing.
+            Sniffed::Unsupported(format @ ("ole" | "doc" | "ppt" | "msg" | "xls")) => {
+                let kind = reader.rewind().ok().and_then(|()| ole::kind(&mut reader));
+                Sniffed::Unsupported(kind.unwrap_or(format))
+            }
+            sniffed => sniffed,
+        };
+        match sniffed {
+            Sniffed::Text(_) if extract::text_format(name) == "eml" => self.scan_message(
+                subject,
+                reader,
+                "eml",
+                budget,
+                out,
+                |reader, max, visit, attach| mail::read_message(reader, max, visit, attach),
+            ),
+            Sniffed::Text(_) if rtf::is_rtf(&self.buf[..filled]) => {
+                self.scan_structured(subject, reader, "rtf", |reader, visit| {
+                    rtf::for_each_line(reader, max_part, |line, text| {
+                        visit(Location::line(line), text, None)
+                    })
+                })
             }
             Sniffed::Text(encoding) => self.scan_text(subject, reader, filled, encoding),
-            Sniffed::Unsupported(format) if spreadsheet::FORMATS.contains(&format) => self
-                .scan_structured(subject, reader, format, |reader, visit| {
+            Sniffed::Unsupported(format) if spreadsheet::FORMATS.contains(&format) => {
+                let people = people_in_metadata(&mut reader, format);
+                let outcome = self.scan_structured(subject, reader, format, |reader, visit| {
                     spreadsheet::for_each_cell(reader, format, |sheet, position, text, header| {
                         visit(
                             Location::cell(sheet, spreadsheet::a1(position)),
@@ -328,19 +359,52 @@ impl<'s> Worker<'s> {
                             header,
                         )
                     })
-                }),
-            Sniffed::Unsupported(format) if office::FORMATS.contains(&format) => self
-                .scan_structured(subject, reader, format, |reader, visit| {
+                });
+                self.with_metadata(outcome, people)
+            }
+            Sniffed::Unsupported(format) if office::FORMATS.contains(&format) => {
+                let people = people_in_metadata(&mut reader, format);
+                let outcome = self.scan_structured(subject, reader, format, |reader, visit| {
                     office::for_each_paragraph(reader, format, max_part, |part, paragraph, text| {
                         visit(Location::paragraph(part, paragraph), text, None)
                     })
-                }),
+                });
+                self.with_metadata(outcome, people)
+            }
+            Sniffed::Unsupported("doc") => {
+                self.scan_structured(subject, reader, "doc", |reader, visit| {
+                    ole::for_each_doc_paragraph(reader, max_part, |paragraph, text| {
+                        visit(Location::paragraph("WordDocument", paragraph), text, None)
+                    })
+                })
+            }
+            Sniffed::Unsupported("ppt") => {
+                self.scan_structured(subject, reader, "ppt", |reader, visit| {
+                    ole::for_each_ppt_text(reader, max_part, |number, text| {
+                        visit(
+                            Location::paragraph("PowerPoint Document", number),
+                            text,
+                            None,
+                        )
+                    })
+                })
+            }
+            Sniffed::Unsupported("msg") => self.scan_message(
+                subject,
+                reader,
+                "msg",
+                budget,
+                out,
+                |reader, max, visit, attach| ole::read_msg(reader, max, visit, attach),
+            ),
             Sniffed::Unsupported("pdf") => {
-                self.scan_structured(subject, reader, "pdf", |reader, visit| {
+                let people = people_in_metadata(&mut reader, "pdf");
+                let outcome = self.scan_structured(subject, reader, "pdf", |reader, visit| {
                     pdf::for_each_page(reader, max_part, |page, text| {
                         visit(Location::page(page), text, None)
                     })
-                })
+                });
+                self.with_metadata(outcome, people)
             }
             Sniffed::Unsupported(format) if archive::FORMATS.contains(&format) => {
                 self.scan_archive(subject, reader, format, budget, out)
@@ -502,32 +566,30 @@ impl<'s> Worker<'s> {
         }
     }
 
-    /// Scans an e-mail message: its address headers, subject and bodies here, each attachment
-    /// as a member of its own.
-    fn scan_mail<R: Read + Seek>(
+    /// Scans an e-mail message (`eml`, `msg`): `read` hands its address headers, subject and
+    /// body lines here, and its attachments, each scanned as a member of its own.
+    fn scan_message<R: Read + Seek>(
         &mut self,
         subject: &Subject<'_>,
         reader: R,
+        format: &'static str,
         budget: &Budget,
         out: &mut Vec<FileOutcome>,
+        read: impl FnOnce(
+            R,
+            u64,
+            &mut dyn FnMut(MailPart, &str),
+            &mut dyn FnMut(Attachment),
+        ) -> Result<Vec<Shortfall>, ExtractError>,
     ) -> FileOutcome {
         let max = self.scanner.options.archives.max_member_size;
         let mut attachments = Vec::new();
-        let outcome = self.scan_structured(subject, reader, "eml", |reader, visit| {
-            let mut bytes = Vec::new();
-            reader
-                .take(max + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
-            if bytes.len() as u64 > max {
-                return Err(ExtractError::Corrupt(format!(
-                    "message over {max} bytes (--max-member-size)"
-                )));
-            }
+        let outcome = self.scan_structured(subject, reader, format, |reader, visit| {
             let mut line = String::new();
-            mail::read_message(
-                &bytes,
-                |part, text| match part {
+            read(
+                reader,
+                max,
+                &mut |part, text| match part {
                     MailPart::Header(name) => {
                         line.clear();
                         line.push_str(name);
@@ -539,9 +601,8 @@ impl<'s> Worker<'s> {
                         visit(Location::body_line(body, line), text, None)
                     }
                 },
-                |attachment| attachments.push(attachment),
-            )?;
-            Ok(Vec::new())
+                &mut |attachment| attachments.push(attachment),
+            )
         });
         for attachment in attachments {
             let member = Member {
@@ -678,6 +739,18 @@ impl<'p> Subject<'p> {
     /// How many containers it is inside.
     fn depth(&self) -> usize {
         self.members.len()
+    }
+}
+
+/// The people named in a document's metadata (best effort: none when it cannot be read).
+fn people_in_metadata<R: Read + Seek>(reader: &mut R, format: &str) -> metadata::Fields {
+    if reader.rewind().is_err() {
+        return metadata::Fields::new();
+    }
+    match format {
+        "pdf" => metadata::of_pdf(reader),
+        "xls" => metadata::Fields::new(),
+        _ => metadata::of_zip_document(reader),
     }
 }
 
@@ -833,6 +906,7 @@ fn base_record(
         reason,
         personal_data: false,
         findings: Vec::new(),
+        metadata: Vec::new(),
         columns: Vec::new(),
     }
 }

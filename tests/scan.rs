@@ -133,7 +133,11 @@ fn every_file_is_accounted_for() {
     let reason = |f: &str| scan.file(f)["reason"]["code"].as_str().unwrap().to_string();
     assert_eq!(reason("img.png"), "binary");
     assert_eq!(reason("blob.bin"), "binary");
-    assert_eq!(reason("mail.msg"), "unsupported_format");
+    assert_eq!(
+        reason("mail.msg"),
+        "corrupt",
+        "an Outlook message is opened; this one is broken"
+    );
     assert_eq!(reason("archive.7z"), "unsupported_format");
     assert_eq!(scan.file("archive.7z")["format"], "7z");
     assert_eq!(
@@ -155,7 +159,7 @@ fn every_file_is_accounted_for() {
     assert_eq!(s["files_clean"], 1);
     assert_eq!(
         s["not_fully_scanned"],
-        serde_json::json!({"too_large": 1, "binary": 2, "unsupported_format": 2, "corrupt": 2})
+        serde_json::json!({"too_large": 1, "binary": 2, "unsupported_format": 1, "corrupt": 3})
     );
     assert_eq!(scan.files().len(), 7, "clean files are counted, not listed");
 }
@@ -600,4 +604,25 @@ fn archive_caps_are_listed_where_they_bite() {
         serde_json::json!({"file": scan.file("arhivs.zip!/2024/saraksts.csv")["inside"]["file"], "members": ["1/limenis1.zip", "2/limenis2.zip"]})
     );
     assert_eq!(scan.summary()["members_seen"], 5);
+}
+
+/// People named in document metadata are masked and fingerprinted like findings; their names
+/// appear only with `--reveal`.
+#[test]
+fn metadata_names_are_masked_unless_revealed() {
+    let env = TestEnv::new();
+    let docx =
+        std::fs::read(harness::repo().join("tests/fixtures/documents/iesniegums.docx")).unwrap();
+    env.write("iesniegums.docx", docx);
+    let scan = env.scan(&[]);
+    assert!(!scan.stdout.contains("Bērziņa") && !scan.stdout.contains("Ozoliņš"));
+    let metadata = scan.file("iesniegums.docx")["metadata"].clone();
+    assert_eq!(metadata[0]["field"], "author");
+    assert_eq!(metadata[0]["masked"], "A*** B***");
+    assert_eq!(metadata[0]["fingerprint"].as_str().unwrap().len(), 32);
+    let revealed = env.scan(&["--reveal"]);
+    assert_eq!(
+        revealed.file("iesniegums.docx")["metadata"][1]["value"],
+        "Jānis Ozoliņš"
+    );
 }

@@ -1,7 +1,9 @@
 //! E-mail saved as `.eml` (RFC 5322 with MIME), read with mail-parser: the address and subject
 //! headers, every text body (HTML-only bodies as text), and attachments as members.
 
-use super::ExtractError;
+use std::io::Read;
+
+use super::{ExtractError, Shortfall};
 
 /// Headers that name people (and the subject, which often does too).
 const HEADERS: &[&str] = &["From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject"];
@@ -24,15 +26,26 @@ pub struct Attachment {
     pub content: Vec<u8>,
 }
 
-/// Reads an e-mail message: hands each header and body line to `visit`, and each attachment to
-/// `attachment`.
-pub fn read_message(
-    bytes: &[u8],
+/// Reads an e-mail message (at most `max` bytes): hands each header and body line to `visit`,
+/// and each attachment to `attachment`.
+pub fn read_message<R: Read>(
+    reader: R,
+    max: u64,
     mut visit: impl FnMut(MailPart, &str),
     mut attachment: impl FnMut(Attachment),
-) -> Result<(), ExtractError> {
+) -> Result<Vec<Shortfall>, ExtractError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
+    if bytes.len() as u64 > max {
+        return Err(ExtractError::Corrupt(format!(
+            "message over {max} bytes (--max-member-size)"
+        )));
+    }
     let message = mail_parser::MessageParser::default()
-        .parse(bytes)
+        .parse(&bytes)
         .ok_or_else(|| ExtractError::Corrupt("not an e-mail message".into()))?;
     for &name in HEADERS {
         let text = if name == "Subject" {
@@ -94,7 +107,7 @@ pub fn read_message(
         };
         attachment(Attachment { name, content });
     }
-    Ok(())
+    Ok(Vec::new())
 }
 
 #[cfg(test)]
@@ -127,6 +140,7 @@ VsSBcmRzO0UtcGFzdHMK\r\n\
         let mut attachments = Vec::new();
         read_message(
             MESSAGE.as_bytes(),
+            1 << 20,
             |part, text| texts.push((part, text.to_string())),
             |a| attachments.push((a.name, a.content)),
         )

@@ -4,8 +4,11 @@
 pub mod archive;
 pub mod delimited;
 pub mod mail;
+pub mod metadata;
 pub mod office;
+pub mod ole;
 pub mod pdf;
+pub mod rtf;
 pub mod spreadsheet;
 pub mod text;
 

@@ -2,6 +2,17 @@
 
 use crate::detect::validators::Validator;
 
+/// Masks a person's name: the first letter of each word (`Anna Bērziņa` → `A*** B***`).
+pub fn mask_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|word| {
+            let first: String = word.chars().take(1).collect();
+            format!("{first}***")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Masks a normalised value of the given validator:
 /// personal code → last two digits (`XXXXXX-XXX97`); e-mail → first letter and domain;
 /// phone → country code and last two digits; IBAN → country and bank code; card → last four;
@@ -97,5 +108,11 @@ mod tests {
         ] {
             assert!(!mask(v, value).contains(value), "{value}");
         }
+    }
+
+    #[test]
+    fn names_keep_initials() {
+        assert_eq!(mask_name("Anna Bērziņa"), "A*** B***");
+        assert_eq!(mask_name("  Ēriks  "), "Ē***");
     }
 }

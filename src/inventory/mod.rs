@@ -162,6 +162,15 @@ impl Location {
         }
     }
 
+    /// A line of extracted text, without a column (RTF: columns of the stripped text would not
+    /// match the file).
+    pub fn line(line: u64) -> Location {
+        Location {
+            line: Some(line),
+            ..Location::default()
+        }
+    }
+
     /// A named part of a document without lines (an e-mail header: `From`).
     pub fn part(part: &str) -> Location {
         Location {
@@ -358,9 +367,39 @@ pub struct FileRecord {
     pub personal_data: bool,
     /// Findings per kind, sorted by kind.
     pub findings: Vec<KindFindings>,
+    /// People named in the document's metadata (author, last modified by).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub metadata: Vec<MetadataField>,
     /// Table columns (spreadsheets) with a header class or with findings.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub columns: Vec<ColumnSummary>,
+}
+
+/// A person named in a document's metadata: masked and fingerprinted like a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataField {
+    /// `author` or `last_modified_by`.
+    pub field: String,
+    /// The name with all but each word's first letter hidden (`A*** B***`).
+    pub masked: String,
+    /// Keyed fingerprint of the name (kind `person_name`), as for findings.
+    pub fingerprint: String,
+    /// The name itself, only with `--reveal`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub value: Option<String>,
+}
+
+impl MetadataField {
+    /// The field `field` naming `name`.
+    pub fn new(field: &str, name: &str, key: &fingerprint::FingerprintKey, reveal: bool) -> Self {
+        let normalised = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        MetadataField {
+            field: field.to_string(),
+            masked: mask::mask_name(&normalised),
+            fingerprint: fingerprint::to_hex(&key.fingerprint("person_name", &normalised)),
+            value: reveal.then_some(normalised),
+        }
+    }
 }
 
 /// Where a member sits: the file on disk that holds it, and its path inside each container

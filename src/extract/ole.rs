@@ -1,0 +1,302 @@
+//! Legacy Office files in OLE compound files (read with cfb): Word 97-2003 `.doc` (its text
+//! through the piece table), PowerPoint 97-2003 `.ppt` (its text atoms), and Outlook `.msg`
+//! (sender, recipients, subject, body, attachments).
+
+use std::io::{Read, Seek};
+
+use encoding_rs::{UTF_16LE, WINDOWS_1252, WINDOWS_1257};
+
+use super::mail::{Attachment, MailPart};
+use super::{ExtractError, Shortfall};
+
+/// What an OLE compound file holds, judged by its streams.
+pub fn kind<R: Read + Seek>(reader: R) -> Option<&'static str> {
+    let file = cfb::CompoundFile::open(reader).ok()?;
+    let has = |name: &str| file.exists(name);
+    if has("/WordDocument") {
+        Some("doc")
+    } else if has("/PowerPoint Document") {
+        Some("ppt")
+    } else if has("/__substg1.0_0037001F") || has("/__properties_version1.0") {
+        Some("msg")
+    } else if has("/Workbook") || has("/Book") {
+        Some("xls")
+    } else {
+        None
+    }
+}
+
+fn open<R: Read + Seek>(reader: R) -> Result<cfb::CompoundFile<R>, ExtractError> {
+    cfb::CompoundFile::open(reader).map_err(|e| ExtractError::Corrupt(e.to_string()))
+}
+
+fn read_stream<R: Read + Seek>(
+    file: &mut cfb::CompoundFile<R>,
+    path: &str,
+    max: u64,
+) -> Option<Vec<u8>> {
+    let stream = file.open_stream(path).ok()?;
+    let mut data = Vec::new();
+    stream.take(max).read_to_end(&mut data).ok()?;
+    Some(data)
+}
+
+/// Reads a Word 97-2003 document's main text, paragraph by paragraph. When the piece table
+/// cannot be followed, the text runs found in the stream are read instead and the result is a
+/// `Shortfall` (the document is `partial`).
+pub fn for_each_doc_paragraph<R: Read + Seek>(
+    reader: R,
+    max: u64,
+    mut visit: impl FnMut(u64, &str),
+) -> Result<Vec<Shortfall>, ExtractError> {
+    let mut file = open(reader)?;
+    let word = read_stream(&mut file, "/WordDocument", max)
+        .ok_or_else(|| ExtractError::Corrupt("no WordDocument stream".into()))?;
+    let flags = u16_at(&word, 0x0A).ok_or_else(|| ExtractError::Corrupt("short FIB".into()))?;
+    if flags & 0x0100 != 0 {
+        return Err(ExtractError::Encrypted);
+    }
+    let table_name = if flags & 0x0200 != 0 {
+        "/1Table"
+    } else {
+        "/0Table"
+    };
+    let table = read_stream(&mut file, table_name, max).unwrap_or_default();
+    let (text, shortfalls) = match piece_table_text(&word, &table) {
+        Some(text) => (text, Vec::new()),
+        None => (
+            text_runs(&word),
+            vec![Shortfall::Unreadable(
+                "WordDocument: piece table unreadable, only text runs recovered".into(),
+            )],
+        ),
+    };
+    let mut paragraph = 0;
+    for piece in text.split(['\r', '\n', '\x07', '\x0B', '\x0C']) {
+        paragraph += 1;
+        if !piece.trim().is_empty() {
+            visit(paragraph, piece);
+        }
+    }
+    Ok(shortfalls)
+}
+
+/// The document text through the piece table (the CLX in the table stream, [MS-DOC] 2.9.38).
+fn piece_table_text(word: &[u8], table: &[u8]) -> Option<String> {
+    // FibRgFcLcb97: fcClx at 0x01A2, lcbClx at 0x01A6 of the FIB.
+    let fc_clx = u32_at(word, 0x01A2)? as usize;
+    let lcb_clx = u32_at(word, 0x01A6)? as usize;
+    let clx = table.get(fc_clx..fc_clx.checked_add(lcb_clx)?)?;
+    let mut at = 0;
+    // Skip Prc entries (grpprl of property modifiers).
+    while *clx.get(at)? == 0x01 {
+        at += 3 + usize::from(u16_at(clx, at + 1)?);
+    }
+    if *clx.get(at)? != 0x02 {
+        return None;
+    }
+    let len = u32_at(clx, at + 1)? as usize;
+    let plc = clx.get(at + 5..at + 5 + len)?;
+    // (n + 1) character positions, then n piece descriptors of 8 bytes.
+    let n = (len - 4) / 12;
+    let mut text = String::new();
+    for i in 0..n {
+        let cp_start = u32_at(plc, i * 4)?;
+        let cp_end = u32_at(plc, (i + 1) * 4)?;
+        let chars = cp_end.checked_sub(cp_start)? as usize;
+        let fc = u32_at(plc, (n + 1) * 4 + i * 8 + 2)?;
+        if fc & 0x4000_0000 != 0 {
+            let start = ((fc & !0x4000_0000) / 2) as usize;
+            let bytes = word.get(start..start + chars)?;
+            text.push_str(&WINDOWS_1252.decode_without_bom_handling(bytes).0);
+        } else {
+            let start = fc as usize;
+            let bytes = word.get(start..start + chars * 2)?;
+            text.push_str(&UTF_16LE.decode_without_bom_handling(bytes).0);
+        }
+    }
+    Some(text)
+}
+
+/// Runs of printable UTF-16LE text of at least eight characters, one per line.
+fn text_runs(data: &[u8]) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    for unit in data.chunks_exact(2) {
+        let c = char::from_u32(u32::from(u16::from_le_bytes([unit[0], unit[1]])));
+        match c {
+            Some(c) if !c.is_control() || c == '\t' => run.push(c),
+            _ => {
+                if run.chars().count() >= 8 {
+                    out.push_str(&run);
+                    out.push('\n');
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.chars().count() >= 8 {
+        out.push_str(&run);
+    }
+    out
+}
+
+/// Reads a PowerPoint 97-2003 presentation's text atoms (slides, notes, masters) in order,
+/// numbered from 1.
+pub fn for_each_ppt_text<R: Read + Seek>(
+    reader: R,
+    max: u64,
+    mut visit: impl FnMut(u64, &str),
+) -> Result<Vec<Shortfall>, ExtractError> {
+    let mut file = open(reader)?;
+    if file.exists("/EncryptedSummary") {
+        return Err(ExtractError::Encrypted);
+    }
+    let doc = read_stream(&mut file, "/PowerPoint Document", max)
+        .ok_or_else(|| ExtractError::Corrupt("no PowerPoint Document stream".into()))?;
+    let mut at = 0;
+    let mut number = 0;
+    while at + 8 <= doc.len() {
+        let ver_instance = u16_at(&doc, at).unwrap_or(0);
+        let kind = u16_at(&doc, at + 2).unwrap_or(0);
+        let len = u32_at(&doc, at + 4).unwrap_or(0) as usize;
+        let body = at + 8;
+        if ver_instance & 0x000F == 0x000F {
+            // A container: its records follow.
+            at = body;
+            continue;
+        }
+        let Some(data) = doc.get(body..body.saturating_add(len)) else {
+            return Ok(vec![Shortfall::Unreadable(
+                "PowerPoint Document: a record runs past the stream's end".into(),
+            )]);
+        };
+        let text = match kind {
+            0x0FA0 => Some(UTF_16LE.decode_without_bom_handling(data).0),
+            0x0FA8 => Some(WINDOWS_1252.decode_without_bom_handling(data).0),
+            _ => None,
+        };
+        if let Some(text) = text {
+            number += 1;
+            for line in text.split(['\r', '\x0B']) {
+                if !line.trim().is_empty() {
+                    visit(number, line);
+                }
+            }
+        }
+        at = body + len;
+    }
+    Ok(Vec::new())
+}
+
+/// Reads an Outlook message: sender, recipients and subject as headers, the plain-text body,
+/// and each attached file.
+pub fn read_msg<R: Read + Seek>(
+    reader: R,
+    max: u64,
+    mut visit: impl FnMut(MailPart, &str),
+    mut attachment: impl FnMut(Attachment),
+) -> Result<Vec<Shortfall>, ExtractError> {
+    let mut file = open(reader)?;
+    let string = |file: &mut cfb::CompoundFile<R>, storage: &str, tag: &str| {
+        let unicode = read_stream(file, &format!("{storage}/__substg1.0_{tag}001F"), max)
+            .map(|d| UTF_16LE.decode_without_bom_handling(&d).0.into_owned());
+        unicode
+            .or_else(|| {
+                read_stream(file, &format!("{storage}/__substg1.0_{tag}001E"), max)
+                    .map(|d| WINDOWS_1257.decode_without_bom_handling(&d).0.into_owned())
+            })
+            .map(|s| s.trim_end_matches('\0').to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let sender_name = string(&mut file, "", "0C1A");
+    let sender_address = string(&mut file, "", "5D01").or_else(|| string(&mut file, "", "0C1F"));
+    let from = [sender_name, sender_address.map(|a| format!("<{a}>"))]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !from.is_empty() {
+        visit(MailPart::Header("From"), &from);
+    }
+    let children = |file: &cfb::CompoundFile<R>, prefix: &str| -> Vec<String> {
+        file.read_storage("/")
+            .map(|entries| {
+                entries
+                    .filter(|e| e.is_storage() && e.name().starts_with(prefix))
+                    .map(|e| e.path().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut recipients = Vec::new();
+    for storage in children(&file, "__recip_version1.0_") {
+        let name = string(&mut file, &storage, "3001");
+        let address =
+            string(&mut file, &storage, "39FE").or_else(|| string(&mut file, &storage, "3003"));
+        recipients.push(match (name, address) {
+            (Some(n), Some(a)) => format!("{n} <{a}>"),
+            (n, a) => n.or(a).unwrap_or_default(),
+        });
+    }
+    recipients.retain(|r| !r.is_empty());
+    if !recipients.is_empty() {
+        visit(MailPart::Header("To"), &recipients.join(", "));
+    }
+    if let Some(subject) = string(&mut file, "", "0037") {
+        visit(MailPart::Header("Subject"), &subject);
+    }
+    if let Some(body) = string(&mut file, "", "1000") {
+        for (line, text) in body.lines().enumerate() {
+            visit(
+                MailPart::Body {
+                    body: 1,
+                    line: line as u64 + 1,
+                },
+                text,
+            );
+        }
+    }
+    let mut shortfalls = Vec::new();
+    for (i, storage) in children(&file, "__attach_version1.0_")
+        .into_iter()
+        .enumerate()
+    {
+        let name = string(&mut file, &storage, "3707")
+            .or_else(|| string(&mut file, &storage, "3704"))
+            .map(|n| n.replace('/', "_"))
+            .unwrap_or_else(|| format!("attachment-{}", i + 1));
+        match read_stream(&mut file, &format!("{storage}/__substg1.0_37010102"), max) {
+            Some(content) => attachment(Attachment { name, content }),
+            None if file.exists(format!("{storage}/__substg1.0_3701000D")) => {
+                shortfalls.push(Shortfall::Unreadable(format!(
+                    "{name}: an attached Outlook item is not read"
+                )));
+            }
+            None => {}
+        }
+    }
+    Ok(shortfalls)
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(data.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_runs_keep_long_utf16_runs() {
+        let mut data = Vec::new();
+        for c in "\u{1}\u{2}ab\u{0}Personas kods 161175-19997\u{0}xy".encode_utf16() {
+            data.extend_from_slice(&c.to_le_bytes());
+        }
+        assert_eq!(text_runs(&data), "Personas kods 161175-19997\n");
+    }
+}
