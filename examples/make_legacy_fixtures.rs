@@ -1,11 +1,13 @@
 //! Writes the legacy-format fixtures in `tests/fixtures/legacy`: Word 97-2003 `.doc` (a piece
 //! table with a Unicode and a compressed piece; an encrypted one), PowerPoint 97-2003 `.ppt`
 //! (text atoms inside a container), Outlook `.msg` (sender, recipient, subject, body, a CSV
-//! attachment) and RTF (code page 1257 escapes, `\u`, a picture; one saved as `.doc`).
+//! attachment) and RTF (code page 1257 escapes, `\u`, a picture, `\info` author; one saved as
+//! `.doc`). The Word document also carries summary information naming its author and last author.
 //!
 //! Run: `cargo run --example make_legacy_fixtures`. The structures follow [MS-DOC] (FIB, CLX,
-//! PlcPcd), [MS-PPT] (record headers, TextCharsAtom 0x0FA0, TextBytesAtom 0x0FA8) and [MS-OXMSG]
-//! (`__substg1.0_` property streams); Office is not needed. Expected findings:
+//! PlcPcd), [MS-PPT] (record headers, TextCharsAtom 0x0FA0, TextBytesAtom 0x0FA8), [MS-OXMSG]
+//! (`__substg1.0_` property streams, `__properties_version1.0` fixed properties) and [MS-OLEPS]
+//! (the summary information property set); Office is not needed. Expected findings:
 //! `tests/fixtures/legacy.expected.json`.
 
 use std::io::{Cursor, Write};
@@ -60,7 +62,54 @@ fn doc(unicode: &str, ascii: &str, encrypted: bool) -> Vec<u8> {
     table.extend(&clx);
     word[0x01A2..0x01A6].copy_from_slice(&fc_clx.to_le_bytes());
     word[0x01A6..0x01AA].copy_from_slice(&(clx.len() as u32).to_le_bytes());
-    compound(&[("/WordDocument", word), ("/1Table", table)])
+    compound(&[
+        ("/WordDocument", word),
+        ("/1Table", table),
+        (
+            "/\u{5}SummaryInformation",
+            summary_information(b"Anna B\xE7rzi\xF2a", "Jānis Ozoliņš"),
+        ),
+    ])
+}
+
+/// The format id of the summary information property set.
+const SUMMARY_INFORMATION: [u8; 16] = [
+    0xE0, 0x85, 0x9F, 0xF2, 0xF9, 0x4F, 0x68, 0x10, 0xAB, 0x91, 0x08, 0x00, 0x2B, 0x27, 0xB3, 0xD9,
+];
+
+/// A summary information stream (MS-OLEPS 2.21): header, one section with a code page (1257),
+/// an 8-bit author (`PIDSI_AUTHOR`, VT_LPSTR) and a UTF-16 last author (`PIDSI_LASTAUTHOR`,
+/// VT_LPWSTR).
+fn summary_information(author: &[u8], last_author: &str) -> Vec<u8> {
+    let mut lpstr = 0x1Eu32.to_le_bytes().to_vec();
+    lpstr.extend((author.len() as u32 + 1).to_le_bytes());
+    lpstr.extend(author);
+    lpstr.push(0);
+    let units: Vec<u16> = last_author.encode_utf16().chain([0]).collect();
+    let mut lpwstr = 0x1Fu32.to_le_bytes().to_vec();
+    lpwstr.extend((units.len() as u32).to_le_bytes());
+    lpwstr.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+    let code_page = [2u32.to_le_bytes(), 1257u32.to_le_bytes()].concat();
+    let properties = [(1u32, code_page), (4, lpstr), (8, lpwstr)];
+    let count = properties.len() as u32;
+    let index_len = 8 + 8 * properties.len();
+    let (mut index, mut values) = (Vec::new(), Vec::new());
+    for (id, mut value) in properties {
+        value.resize(value.len().next_multiple_of(4), 0);
+        index.extend(id.to_le_bytes());
+        index.extend(((index_len + values.len()) as u32).to_le_bytes());
+        values.extend(value);
+    }
+    let mut data = vec![0xFE, 0xFF, 0, 0, 0, 0, 0, 0];
+    data.extend([0; 16]);
+    data.extend(1u32.to_le_bytes());
+    data.extend(SUMMARY_INFORMATION);
+    data.extend(48u32.to_le_bytes());
+    data.extend(((index_len + values.len()) as u32).to_le_bytes());
+    data.extend(count.to_le_bytes());
+    data.extend(index);
+    data.extend(values);
+    data
 }
 
 fn ppt_record(ver: u16, kind: u16, body: &[u8]) -> Vec<u8> {
@@ -103,6 +152,18 @@ fn msg() -> Vec<u8> {
             utf16("dienests@iestade.lv"),
         ),
         (
+            "/__recip_version1.0_#00000001/__substg1.0_3001001F",
+            utf16("Jānis Ozoliņš"),
+        ),
+        (
+            "/__recip_version1.0_#00000001/__substg1.0_39FE001F",
+            utf16("janis.ozolins@piemers.lv"),
+        ),
+        (
+            "/__recip_version1.0_#00000001/__properties_version1.0",
+            recipient_type(2),
+        ),
+        (
             "/__attach_version1.0_#00000000/__substg1.0_3707001F",
             utf16("saraksts.csv"),
         ),
@@ -115,8 +176,19 @@ fn msg() -> Vec<u8> {
     ])
 }
 
+/// A recipient's property stream: an 8-byte header, then PidTagRecipientType (0x0C15, PT_LONG)
+/// as a 16-byte fixed property entry (1 = To, 2 = Cc, 3 = Bcc).
+fn recipient_type(kind: u32) -> Vec<u8> {
+    let mut stream = vec![0; 8];
+    stream.extend(0x0C15_0003u32.to_le_bytes());
+    stream.extend(2u32.to_le_bytes());
+    stream.extend(kind.to_le_bytes());
+    stream.extend([0; 4]);
+    stream
+}
+
 const RTF: &str = r"{\rtf1\ansi\ansicpg1257\deff0{\fonttbl{\f0\fnil Times New Roman;}}{\*\generator Riched20;}
-{\info{\author Anna B\'e7rzi\'f2a}}\viewkind4\uc1\pard\f0\fs24 L\'ccGUMS Nr. 12\par
+{\info{\author Anna B\'e7rzi\'f2a}{\operator J\'e2nis}}\viewkind4\uc1\pard\f0\fs24 L\'ccGUMS Nr. 12\par
 Pirc\'e7js: J\'e2nis Ozoli\'f2\'f0, personas kods 050788-12379,\par
 t\'e2lr. +371 26000005, e-pasts {\b janis.ozolins@piemers.lv}\par
 {\pict\pngblip 89504e470d0a1a0a}\u256?dolfs, konts LV80BANK0000435195001\par

@@ -127,6 +127,9 @@ pub struct CorpusArgs {
     /// Planted values per MB of text (density of personal data).
     #[arg(long, default_value_t = 200)]
     pub density: u32,
+    /// Also write `darbinieki.xlsx`, a people list of at least CELLS cells (e.g. 1000000).
+    #[arg(long, value_name = "CELLS")]
+    pub xlsx_cells: Option<u64>,
 }
 
 /// Parses `1234`, `64K`, `100M`, `4G`, `1T` (optionally with `B` or `iB`), powers of 1024.

@@ -191,8 +191,14 @@ fn rules_check(dir: Option<PathBuf>) -> Result<ExitCode> {
 }
 
 fn generate_corpus(args: CorpusArgs) -> Result<ExitCode> {
-    let truth = crate::corpus::generate(&args.dir, args.seed, args.size, args.density)
-        .with_context(|| format!("cannot generate a corpus in {}", args.dir.display()))?;
+    let truth = crate::corpus::generate(
+        &args.dir,
+        args.seed,
+        args.size,
+        args.density,
+        args.xlsx_cells,
+    )
+    .with_context(|| format!("cannot generate a corpus in {}", args.dir.display()))?;
     eprintln!(
         "piimap: wrote {} files, {} planted values, to {}",
         truth.files,

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::io;
 use std::path::Path;
 
 use anyhow::{Result, bail};
@@ -554,8 +555,109 @@ fn csv_table(rng: &mut Rng, rows: usize) -> (String, Vec<(&'static str, String)>
     (text, planted)
 }
 
+/// Columns of the generated workbook's people list.
+const WORKBOOK_HEADER: [&str; 8] = [
+    "Nr.p.k.",
+    "Vārds",
+    "Uzvārds",
+    "Personas kods",
+    "E-pasts",
+    "Tālrunis",
+    "Konts",
+    "Summa",
+];
+
+/// Writes an xlsx workbook with one sheet, `Darbinieki`: a header row and people rows, at least
+/// `cells` cells in all (inline strings, as streaming writers produce). The sheet is streamed
+/// into the zip, so memory stays small whatever `cells` is. Returns the planted values.
+fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Vec<(&'static str, String)>> {
+    use std::io::Write;
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut zip = zip::ZipWriter::new(io::BufWriter::new(fs::File::create(path)?));
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Darbinieki" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ];
+    for (name, xml) in parts {
+        zip.start_file(name, options)?;
+        zip.write_all(xml.as_bytes())?;
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", options)?;
+    zip.write_all(
+        br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    )?;
+    let row_xml = |number: u64, values: &[String]| {
+        let mut xml = format!("<row r=\"{number}\">");
+        for (column, value) in (b'A'..).zip(values) {
+            let cell = format!("{}{number}", column as char);
+            if value.bytes().all(|b| b.is_ascii_digit()) {
+                xml.push_str(&format!("<c r=\"{cell}\"><v>{value}</v></c>"));
+            } else {
+                xml.push_str(&format!(
+                    "<c r=\"{cell}\" t=\"inlineStr\"><is><t>{value}</t></is></c>"
+                ));
+            }
+        }
+        xml + "</row>"
+    };
+    let header: Vec<String> = WORKBOOK_HEADER.iter().map(|h| h.to_string()).collect();
+    zip.write_all(row_xml(1, &header).as_bytes())?;
+    let rows = cells
+        .div_ceil(WORKBOOK_HEADER.len() as u64)
+        .saturating_sub(1);
+    let mut planted = Vec::new();
+    for i in 1..=rows {
+        let (pk_w, pk) = personal_code(rng);
+        let (mail_w, mail) = email(rng);
+        let (national, tel) = phone(rng);
+        let (iban_w, iban) = iban(rng);
+        let values = [
+            i.to_string(),
+            rng.pick(FIRST_NAMES).to_string(),
+            rng.pick(SURNAMES).to_string(),
+            pk_w,
+            mail_w,
+            format!("+371 {national}"),
+            iban_w,
+            format!("{}.{:02}", rng.below(5000), rng.below(100)),
+        ];
+        zip.write_all(row_xml(i + 1, &values).as_bytes())?;
+        planted.extend([
+            ("lv_personal_code", pk),
+            ("email", mail),
+            ("phone", tel),
+            ("iban", iban),
+        ]);
+    }
+    zip.write_all(b"</sheetData></worksheet>")?;
+    zip.finish()?.flush()?;
+    Ok(planted)
+}
+
 /// Writes a corpus of about `size` bytes under `dir/share`, and the truth to `dir/truth.json`.
-pub fn generate(dir: &Path, seed: u64, size: u64, density: u32) -> Result<Truth> {
+/// With `workbook_cells`, the share also holds `darbinieki.xlsx`, a workbook of that many cells.
+pub fn generate(
+    dir: &Path,
+    seed: u64,
+    size: u64,
+    density: u32,
+    workbook_cells: Option<u64>,
+) -> Result<Truth> {
     if dir.exists() && fs::read_dir(dir)?.next().is_some() {
         bail!("{} exists and is not empty", dir.display());
     }
@@ -596,6 +698,16 @@ pub fn generate(dir: &Path, seed: u64, size: u64, density: u32) -> Result<Truth>
         written += bytes.len() as u64;
         truth.planted += planted.len();
         let entry = truth.by_file.entry(name).or_default();
+        for (kind, value) in planted {
+            entry.entry(kind.to_string()).or_default().insert(value);
+        }
+        n += 1;
+    }
+    if let Some(cells) = workbook_cells {
+        fs::create_dir_all(&share)?;
+        let planted = write_workbook(&share.join("darbinieki.xlsx"), &mut rng, cells)?;
+        truth.planted += planted.len();
+        let entry = truth.by_file.entry("darbinieki.xlsx".into()).or_default();
         for (kind, value) in planted {
             entry.entry(kind.to_string()).or_default().insert(value);
         }

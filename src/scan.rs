@@ -244,16 +244,6 @@ impl<'s> Worker<'s> {
         out.push(outcome);
     }
 
-    /// Adds the people a document's metadata names to its record.
-    fn with_metadata(&self, mut outcome: FileOutcome, people: metadata::Fields) -> FileOutcome {
-        let options = &self.scanner.options;
-        outcome.record.metadata = people
-            .iter()
-            .map(|(field, name)| MetadataField::new(field, name, &self.scanner.key, options.reveal))
-            .collect();
-        outcome
-    }
-
     /// The record of a subject whose scan panicked (a bug in piimap or in a parser).
     fn panicked(
         &mut self,
@@ -326,9 +316,9 @@ impl<'s> Worker<'s> {
         let max_part = self.scanner.options.max_extracted_size;
         let sniffed = match extract::sniff(&self.buf[..filled], name) {
             // An OLE file's streams say what it is; the extension may be wrong or missing.
-            Sniffed::Unsupported(format @ ("ole" | "doc" | "ppt" | "msg" | "xls")) => {
+            Sniffed::Document(format @ ("ole" | "doc" | "ppt" | "msg" | "xls")) => {
                 let kind = reader.rewind().ok().and_then(|()| ole::kind(&mut reader));
-                Sniffed::Unsupported(kind.unwrap_or(format))
+                Sniffed::Document(kind.unwrap_or(format))
             }
             sniffed => sniffed,
         };
@@ -349,9 +339,8 @@ impl<'s> Worker<'s> {
                 })
             }
             Sniffed::Text(encoding) => self.scan_text(subject, reader, filled, encoding),
-            Sniffed::Unsupported(format) if spreadsheet::FORMATS.contains(&format) => {
-                let people = people_in_metadata(&mut reader, format);
-                let outcome = self.scan_structured(subject, reader, format, |reader, visit| {
+            Sniffed::Document(format) if spreadsheet::FORMATS.contains(&format) => self
+                .scan_structured(subject, reader, format, |reader, visit| {
                     spreadsheet::for_each_cell(reader, format, |sheet, position, text, header| {
                         visit(
                             Location::cell(sheet, spreadsheet::a1(position)),
@@ -359,26 +348,22 @@ impl<'s> Worker<'s> {
                             header,
                         )
                     })
-                });
-                self.with_metadata(outcome, people)
-            }
-            Sniffed::Unsupported(format) if office::FORMATS.contains(&format) => {
-                let people = people_in_metadata(&mut reader, format);
-                let outcome = self.scan_structured(subject, reader, format, |reader, visit| {
+                }),
+            Sniffed::Document(format) if office::FORMATS.contains(&format) => {
+                self.scan_structured(subject, reader, format, |reader, visit| {
                     office::for_each_paragraph(reader, format, max_part, |part, paragraph, text| {
                         visit(Location::paragraph(part, paragraph), text, None)
                     })
-                });
-                self.with_metadata(outcome, people)
+                })
             }
-            Sniffed::Unsupported("doc") => {
+            Sniffed::Document("doc") => {
                 self.scan_structured(subject, reader, "doc", |reader, visit| {
                     ole::for_each_doc_paragraph(reader, max_part, |paragraph, text| {
                         visit(Location::paragraph("WordDocument", paragraph), text, None)
                     })
                 })
             }
-            Sniffed::Unsupported("ppt") => {
+            Sniffed::Document("ppt") => {
                 self.scan_structured(subject, reader, "ppt", |reader, visit| {
                     ole::for_each_ppt_text(reader, max_part, |number, text| {
                         visit(
@@ -389,7 +374,7 @@ impl<'s> Worker<'s> {
                     })
                 })
             }
-            Sniffed::Unsupported("msg") => self.scan_message(
+            Sniffed::Document("msg") => self.scan_message(
                 subject,
                 reader,
                 "msg",
@@ -397,16 +382,14 @@ impl<'s> Worker<'s> {
                 out,
                 |reader, max, visit, attach| ole::read_msg(reader, max, visit, attach),
             ),
-            Sniffed::Unsupported("pdf") => {
-                let people = people_in_metadata(&mut reader, "pdf");
-                let outcome = self.scan_structured(subject, reader, "pdf", |reader, visit| {
+            Sniffed::Document("pdf") => {
+                self.scan_structured(subject, reader, "pdf", |reader, visit| {
                     pdf::for_each_page(reader, max_part, |page, text| {
                         visit(Location::page(page), text, None)
                     })
-                });
-                self.with_metadata(outcome, people)
+                })
             }
-            Sniffed::Unsupported(format) if archive::FORMATS.contains(&format) => {
+            Sniffed::Document(format) if archive::FORMATS.contains(&format) => {
                 self.scan_archive(subject, reader, format, budget, out)
             }
             Sniffed::Encrypted(format) => {
@@ -507,6 +490,7 @@ impl<'s> Worker<'s> {
             &mut dyn FnMut(Location, &str, Option<&str>),
         ) -> Result<Vec<Shortfall>, ExtractError>,
     ) -> FileOutcome {
+        let people = metadata::of_document(&mut reader, format);
         if let Err(e) = reader.rewind() {
             return not_scanned(
                 subject,
@@ -555,6 +539,10 @@ impl<'s> Worker<'s> {
         let mut record = base_record(subject, format, status, reason);
         record.findings = findings.into_kinds();
         record.columns = columns.into_summaries();
+        record.metadata = people
+            .iter()
+            .map(|(field, name)| MetadataField::new(field, name, &self.scanner.key, options.reveal))
+            .collect();
         record.personal_data = record_has_personal_data(&record);
         FileOutcome {
             record,
@@ -742,18 +730,6 @@ impl<'p> Subject<'p> {
     }
 }
 
-/// The people named in a document's metadata (best effort: none when it cannot be read).
-fn people_in_metadata<R: Read + Seek>(reader: &mut R, format: &str) -> metadata::Fields {
-    if reader.rewind().is_err() {
-        return metadata::Fields::new();
-    }
-    match format {
-        "pdf" => metadata::of_pdf(reader),
-        "xls" => metadata::Fields::new(),
-        _ => metadata::of_zip_document(reader),
-    }
-}
-
 /// The status of a document or container from what its reader returned.
 fn read_status(read: Result<Vec<Shortfall>, ExtractError>) -> (Status, Option<Reason>) {
     match read {
@@ -837,7 +813,7 @@ fn open_for_scan(path: &Path) -> io::Result<File> {
 /// The record of a file that is not text: a format not read yet, or binary content.
 fn not_text_outcome(subject: &Subject<'_>, sniffed: Sniffed) -> FileOutcome {
     let (code, format, message) = match sniffed {
-        Sniffed::Unsupported(f) => (
+        Sniffed::Document(f) => (
             ReasonCode::UnsupportedFormat,
             f,
             format!("{f} files are not read by this version of piimap"),

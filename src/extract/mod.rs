@@ -21,8 +21,9 @@ use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1257};
 pub enum Sniffed {
     /// Text; how to decode it.
     Text(TextEncoding),
-    /// A document or archive format piimap does not read yet.
-    Unsupported(&'static str),
+    /// A document, workbook, message or archive format: read by its own extractor, or listed
+    /// as `unsupported_format` when piimap has none for it.
+    Document(&'static str),
     /// An encrypted Office Open XML document (a CFB container with an `EncryptedPackage`).
     Encrypted(&'static str),
     /// Content that is not text (images, media, executables, unknown binary).
@@ -120,13 +121,13 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
             return Sniffed::Encrypted(name);
         }
         return if document {
-            Sniffed::Unsupported(name)
+            Sniffed::Document(name)
         } else {
             Sniffed::Binary(name)
         };
     }
     if head.get(257..262) == Some(b"ustar") {
-        return Sniffed::Unsupported("tar");
+        return Sniffed::Document("tar");
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
         return Sniffed::Binary("mp4");
@@ -273,14 +274,14 @@ mod tests {
 
     #[test]
     fn magic_before_extension() {
-        assert_eq!(sniffed(b"%PDF-1.7", "x.txt"), Sniffed::Unsupported("pdf"));
+        assert_eq!(sniffed(b"%PDF-1.7", "x.txt"), Sniffed::Document("pdf"));
         assert_eq!(
             sniffed(b"PK\x03\x04rest", "a.DOCX"),
-            Sniffed::Unsupported("docx")
+            Sniffed::Document("docx")
         );
         assert_eq!(
             sniffed(b"PK\x03\x04rest", "a.bin"),
-            Sniffed::Unsupported("zip")
+            Sniffed::Document("zip")
         );
         assert_eq!(
             sniffed(b"\x89PNG\r\n\x1A\nxx", "a.png"),

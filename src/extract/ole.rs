@@ -229,19 +229,37 @@ pub fn read_msg<R: Read + Seek>(
             })
             .unwrap_or_default()
     };
-    let mut recipients = Vec::new();
+    // Recipients by header: PidTagRecipientType 1 = To, 2 = Cc, 3 = Bcc.
+    let mut recipients: [Vec<String>; 3] = Default::default();
     for storage in children(&file, "__recip_version1.0_") {
         let name = string(&mut file, &storage, "3001");
         let address =
             string(&mut file, &storage, "39FE").or_else(|| string(&mut file, &storage, "3003"));
-        recipients.push(match (name, address) {
+        let recipient = match (name, address) {
             (Some(n), Some(a)) => format!("{n} <{a}>"),
             (n, a) => n.or(a).unwrap_or_default(),
-        });
+        };
+        let properties = read_stream(
+            &mut file,
+            &format!("{storage}/__properties_version1.0"),
+            max,
+        );
+        let header = match properties
+            .as_deref()
+            .and_then(|p| fixed_property(p, 8, 0x0C15_0003))
+        {
+            Some(2) => 1,
+            Some(3) => 2,
+            _ => 0,
+        };
+        if !recipient.is_empty() {
+            recipients[header].push(recipient);
+        }
     }
-    recipients.retain(|r| !r.is_empty());
-    if !recipients.is_empty() {
-        visit(MailPart::Header("To"), &recipients.join(", "));
+    for (header, list) in ["To", "Cc", "Bcc"].into_iter().zip(recipients) {
+        if !list.is_empty() {
+            visit(MailPart::Header(header), &list.join(", "));
+        }
     }
     if let Some(subject) = string(&mut file, "", "0037") {
         visit(MailPart::Header("Subject"), &subject);
@@ -277,6 +295,16 @@ pub fn read_msg<R: Read + Seek>(
         }
     }
     Ok(shortfalls)
+}
+
+/// A fixed-size property's value from a `.msg` property stream: 16-byte entries (tag, flags,
+/// value) after a `header`-byte header (8 in recipient and attachment storages).
+fn fixed_property(stream: &[u8], header: usize, tag: u32) -> Option<u32> {
+    stream
+        .get(header..)?
+        .chunks_exact(16)
+        .find(|entry| entry[..4] == tag.to_le_bytes())
+        .and_then(|entry| u32_at(entry, 8))
 }
 
 fn u16_at(data: &[u8], at: usize) -> Option<u16> {

@@ -14,7 +14,6 @@ const SKIPPED: &[&str] = &[
     "fonttbl",
     "colortbl",
     "stylesheet",
-    "info",
     "pict",
     "object",
     "objdata",
@@ -64,20 +63,78 @@ pub fn for_each_line<R: Read>(
     Ok(shortfalls)
 }
 
+/// Where a group's text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sink {
+    /// Document text.
+    Text,
+    /// Nowhere: a destination that holds no document text.
+    Skip,
+    /// Nowhere, but `\author` and `\operator` inside it name people.
+    Info,
+    /// The document's author (`\info{\author ...}`).
+    Author,
+    /// Who last saved it (`\info{\operator ...}`).
+    Operator,
+}
+
 /// Per-group state.
 #[derive(Debug, Clone, Copy)]
 struct Group {
-    /// Inside a destination that holds no text.
-    skip: bool,
+    /// Where its text goes.
+    sink: Sink,
     /// Fallback characters that follow a `\uN` (`\ucN`).
     unicode_skip: usize,
 }
 
+/// What an RTF document says: its text and the people its `\info` group names.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Parsed {
+    text: String,
+    author: String,
+    operator: String,
+}
+
+impl Parsed {
+    /// The buffer that text for `sink` goes to, if any.
+    fn buffer(&mut self, sink: Sink) -> Option<&mut String> {
+        match sink {
+            Sink::Text => Some(&mut self.text),
+            Sink::Author => Some(&mut self.author),
+            Sink::Operator => Some(&mut self.operator),
+            Sink::Skip | Sink::Info => None,
+        }
+    }
+}
+
+/// The people an RTF document's `\info` group names (`author`, `last_modified_by`). The group
+/// sits in the header, so only the first 64 KiB are read.
+pub fn people<R: Read>(reader: R) -> Vec<(&'static str, String)> {
+    let mut data = Vec::new();
+    if reader.take(1 << 16).read_to_end(&mut data).is_err() {
+        return Vec::new();
+    }
+    let parsed = parse(&data);
+    [
+        ("author", parsed.author),
+        ("last_modified_by", parsed.operator),
+    ]
+    .into_iter()
+    .map(|(field, name)| (field, name.trim().to_string()))
+    .filter(|(_, name)| !name.is_empty())
+    .collect()
+}
+
 /// The text of an RTF document.
 fn to_text(data: &[u8]) -> String {
-    let mut out = String::new();
+    parse(data).text
+}
+
+/// Parses an RTF document.
+fn parse(data: &[u8]) -> Parsed {
+    let mut parsed = Parsed::default();
     let mut stack = vec![Group {
-        skip: false,
+        sink: Sink::Text,
         unicode_skip: 1,
     }];
     let mut code_page: &'static Encoding = WINDOWS_1257;
@@ -116,14 +173,24 @@ fn to_text(data: &[u8]) -> String {
                     }
                 };
                 match token {
-                    Control::Ignorable if at_start => {
-                        stack.last_mut().expect("group").skip = true;
+                    Control::Ignorable if at_start && top.sink != Sink::Info => {
+                        stack.last_mut().expect("group").sink = Sink::Skip;
                     }
                     Control::Ignorable => {}
                     Control::Word(word, param) => {
-                        if at_start && SKIPPED.contains(&word) {
-                            stack.last_mut().expect("group").skip = true;
+                        if at_start {
+                            let sink = match (top.sink, word) {
+                                (Sink::Text, "info") => Some(Sink::Info),
+                                (Sink::Info, "author") => Some(Sink::Author),
+                                (Sink::Info, "operator") => Some(Sink::Operator),
+                                (_, word) if SKIPPED.contains(&word) => Some(Sink::Skip),
+                                _ => None,
+                            };
+                            if let Some(sink) = sink {
+                                stack.last_mut().expect("group").sink = sink;
+                            }
                         }
+                        let buffer = parsed.buffer(top.sink);
                         match word {
                             "bin" => i += param.unwrap_or(0).max(0) as usize,
                             "ansicpg" => {
@@ -135,55 +202,70 @@ fn to_text(data: &[u8]) -> String {
                                 stack.last_mut().expect("group").unicode_skip =
                                     param.unwrap_or(1).max(0) as usize;
                             }
-                            "u" if !top.skip => {
+                            "u" => {
                                 let n = param.unwrap_or(0);
                                 let code = if n < 0 { n + 65_536 } else { n };
-                                out.extend(char::from_u32(code as u32));
+                                if let Some(buffer) = buffer {
+                                    buffer.extend(char::from_u32(code as u32));
+                                }
                                 pending_skip = top.unicode_skip;
                             }
-                            "par" | "line" | "row" | "sect" | "page" if !top.skip => out.push('\n'),
-                            "tab" | "cell" if !top.skip => out.push('\t'),
-                            "emdash" | "endash" if !top.skip => out.push('-'),
-                            "lquote" | "rquote" if !top.skip => out.push('\''),
-                            "ldblquote" | "rdblquote" if !top.skip => out.push('"'),
-                            _ => {}
+                            word => {
+                                let c = match word {
+                                    "par" | "line" | "row" | "sect" | "page" => '\n',
+                                    "tab" | "cell" => '\t',
+                                    "emdash" | "endash" => '-',
+                                    "lquote" | "rquote" => '\'',
+                                    "ldblquote" | "rdblquote" => '"',
+                                    _ => continue,
+                                };
+                                if let Some(buffer) = buffer {
+                                    buffer.push(c);
+                                }
+                            }
                         }
                         continue;
                     }
                     Control::Hex(byte) => {
-                        if !top.skip && !skip_char(&mut pending_skip) {
+                        if !skip_char(&mut pending_skip)
+                            && let Some(buffer) = parsed.buffer(top.sink)
+                        {
                             let bytes = [byte];
                             let (decoded, _) = code_page.decode_without_bom_handling(&bytes);
-                            out.push_str(&decoded);
+                            buffer.push_str(&decoded);
                         }
                     }
                     Control::Symbol(c) => {
-                        if !top.skip && !skip_char(&mut pending_skip) {
-                            out.extend(c);
+                        if !skip_char(&mut pending_skip)
+                            && let Some(buffer) = parsed.buffer(top.sink)
+                        {
+                            buffer.extend(c);
                         }
                     }
                 }
             }
             b'\r' | b'\n' => i += 1,
             _ => {
-                if !top.skip && pending_skip == 0 {
+                if pending_skip == 0 {
                     // Runs of plain text: ASCII in a well-formed document.
                     let end = data[i..]
                         .iter()
                         .position(|c| matches!(c, b'{' | b'}' | b'\\' | b'\r' | b'\n'))
                         .map_or(data.len(), |p| i + p);
-                    let (decoded, _) = code_page.decode_without_bom_handling(&data[i..end]);
-                    out.push_str(&decoded);
+                    if let Some(buffer) = parsed.buffer(top.sink) {
+                        let (decoded, _) = code_page.decode_without_bom_handling(&data[i..end]);
+                        buffer.push_str(&decoded);
+                    }
                     i = end;
                 } else {
-                    pending_skip = pending_skip.saturating_sub(1);
+                    pending_skip -= 1;
                     i += 1;
                 }
             }
         }
         group_start = false;
     }
-    out
+    parsed
 }
 
 /// One control token after a backslash.
@@ -269,6 +351,21 @@ mod tests {
         assert_eq!(to_text(b"{\\rtf1 x\\bin3 {}\\y}"), "xy");
         // Unbalanced braces and a dangling backslash do not panic.
         assert_eq!(to_text(b"{\\rtf1 a}}}b\\"), "ab");
+    }
+
+    #[test]
+    fn info_names_author_and_operator_but_adds_no_text() {
+        let rtf = br"{\rtf1\ansi\ansicpg1257{\info{\title L\'e7gums}{\author Anna B\'e7rzi\'f2a}
+{\operator J\u257?nis}{\*\company Iest\'e2de}{\creatim\yr2024}}\pard Teksts\par}";
+        assert_eq!(to_text(rtf), "Teksts\n");
+        assert_eq!(
+            people(&rtf[..]),
+            [
+                ("author", "Anna Bērziņa".to_string()),
+                ("last_modified_by", "Jānis".to_string())
+            ]
+        );
+        assert!(people(&b"{\\rtf1 x}"[..]).is_empty());
     }
 
     #[test]
