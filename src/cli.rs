@@ -1,6 +1,7 @@
 //! The command line (clap derive). Every flag is documented here once; `--help` is generated.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -58,6 +59,13 @@ pub struct ScanArgs {
     /// makes the file `partial`.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub max_extracted_size: u64,
+    /// Read at most N cells of one sheet; the rest make the workbook `partial`.
+    #[arg(long, value_name = "N", default_value_t = 50_000_000)]
+    pub max_cells: u64,
+    /// Stop reading one file (with its archive members and attachments) after DURATION
+    /// (`90s`, `10m`, `1h`; `0` for no cap); a file stopped here is `partial`.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub max_file_time: Duration,
     /// Open archives inside archives (and attachments inside messages) this many levels deep.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub max_archive_depth: usize,
@@ -130,6 +138,15 @@ pub struct CorpusArgs {
     /// Also write `darbinieki.xlsx`, a people list of at least CELLS cells (e.g. 1000000).
     #[arg(long, value_name = "CELLS")]
     pub xlsx_cells: Option<u64>,
+}
+
+/// Parses a duration such as `90s`, `10m` or `1h 30m` (humantime); a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    if let Ok(seconds) = t.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+    humantime::parse_duration(t).map_err(|e| format!("{t:?}: {e}"))
 }
 
 /// Parses `1234`, `64K`, `100M`, `4G`, `1T` (optionally with `B` or `iB`), powers of 1024.

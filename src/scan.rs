@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::io::{self, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
 use ignore::WalkState;
@@ -36,6 +36,10 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// No part of a document is decompressed beyond this many bytes.
     pub max_extracted_size: u64,
+    /// Cells read per sheet.
+    pub max_cells: u64,
+    /// Wall time one file on disk (with its members) may take; `None`: no cap.
+    pub max_file_time: Option<Duration>,
     /// Findings below this confidence are dropped.
     pub min_confidence: Confidence,
     /// List the distinct raw values (owner verification only).
@@ -173,6 +177,10 @@ struct Worker<'s> {
     detector: Detector<'s>,
     buf: Vec<u8>,
     findings: Vec<Finding>,
+    /// When the file on disk being scanned must stop (`--max-file-time`).
+    deadline: Option<Instant>,
+    /// Members not read because the deadline passed, in the current archive.
+    members_after_deadline: u64,
 }
 
 impl<'s> Worker<'s> {
@@ -182,7 +190,43 @@ impl<'s> Worker<'s> {
             detector: scanner.rules.detector(),
             buf: vec![0; text::CHUNK],
             findings: Vec::new(),
+            deadline: None,
+            members_after_deadline: 0,
         }
+    }
+
+    /// Whether the current file on disk has used up its `--max-file-time`.
+    fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Why a file stopped at the deadline.
+    fn time_message(&self) -> String {
+        let max = self.scanner.options.max_file_time.unwrap_or_default();
+        format!(
+            "stopped after {} (--max-file-time)",
+            humantime::format_duration(max)
+        )
+    }
+
+    /// Puts a read that failed or stopped because the deadline passed down to the time cap,
+    /// not to damage: the reader refuses to read once the deadline has passed.
+    fn time_capped(&self, mut outcome: FileOutcome) -> FileOutcome {
+        let record = &mut outcome.record;
+        let failed = record
+            .reason
+            .as_ref()
+            .is_some_and(|r| matches!(r.code, ReasonCode::Corrupt | ReasonCode::IoError));
+        if failed && self.out_of_time() {
+            if record.status == Status::Error {
+                record.status = Status::Skipped;
+            }
+            record.reason = Some(Reason {
+                code: ReasonCode::LimitExceeded,
+                message: self.time_message(),
+            });
+        }
+        outcome
     }
 
     /// Scans one walk entry; pushes its outcome, after those of any members inside it.
@@ -290,7 +334,17 @@ impl<'s> Worker<'s> {
             }
         };
         let budget = Budget::new(self.scanner.options.archives.max_archive_bytes);
-        self.scan_content(&subject, file, &budget, out)
+        self.deadline = self
+            .scanner
+            .options
+            .max_file_time
+            .map(|max| Instant::now() + max);
+        let file = TimedReader {
+            inner: file,
+            deadline: self.deadline,
+        };
+        let outcome = self.scan_content(&subject, file, &budget, out);
+        self.time_capped(outcome)
     }
 
     /// Scans what `reader` holds, by what its first bytes (then its name) say it is.
@@ -314,6 +368,7 @@ impl<'s> Worker<'s> {
         };
         let name = subject.name();
         let max_part = self.scanner.options.max_extracted_size;
+        let max_cells = self.scanner.options.max_cells;
         let sniffed = match extract::sniff(&self.buf[..filled], name) {
             // An OLE file's streams say what it is; the extension may be wrong or missing.
             Sniffed::Document(format @ ("ole" | "doc" | "ppt" | "msg" | "xls")) => {
@@ -341,13 +396,18 @@ impl<'s> Worker<'s> {
             Sniffed::Text(encoding) => self.scan_text(subject, reader, filled, encoding),
             Sniffed::Document(format) if spreadsheet::FORMATS.contains(&format) => self
                 .scan_structured(subject, reader, format, |reader, visit| {
-                    spreadsheet::for_each_cell(reader, format, |sheet, position, text, header| {
-                        visit(
-                            Location::cell(sheet, spreadsheet::a1(position)),
-                            text,
-                            header,
-                        )
-                    })
+                    spreadsheet::for_each_cell(
+                        reader,
+                        format,
+                        max_cells,
+                        |sheet, position, text, header| {
+                            visit(
+                                Location::cell(sheet, spreadsheet::a1(position)),
+                                text,
+                                header,
+                            )
+                        },
+                    )
                 }),
             Sniffed::Document(format) if office::FORMATS.contains(&format) => {
                 self.scan_structured(subject, reader, format, |reader, visit| {
@@ -506,7 +566,15 @@ impl<'s> Worker<'s> {
         let mut columns = ColumnTally::default();
         let mut segment = String::new();
         let (detector, pending) = (&mut self.detector, &mut self.findings);
+        let deadline = self.deadline;
+        let mut stopped = false;
         let read = extract(reader, &mut |location, text, label| {
+            // Parsers that hold the whole document (PDF, xls, ods) no longer read from the
+            // file: stop scanning what they hand over once the time is up.
+            stopped = stopped || deadline.is_some_and(|d| Instant::now() >= d);
+            if stopped {
+                return;
+            }
             let class = label.and_then(|h| classes.classify(h));
             let restored = tables::restore_leading_zero(class, text);
             let text = restored.as_deref().unwrap_or(text);
@@ -534,6 +602,13 @@ impl<'s> Worker<'s> {
                 }
             }
         });
+        let read = match read {
+            Ok(mut shortfalls) if stopped => {
+                shortfalls.insert(0, Shortfall::Capped(self.time_message()));
+                Ok(shortfalls)
+            }
+            read => read,
+        };
         let (status, reason) = read_status(read);
         let scanned = matches!(status, Status::Complete | Status::Partial);
         let mut record = base_record(subject, format, status, reason);
@@ -626,6 +701,7 @@ impl<'s> Worker<'s> {
             return outcome;
         }
         let name = subject.name().to_string_lossy().into_owned();
+        let unread_before = std::mem::take(&mut self.members_after_deadline);
         let read = archive::for_each_member(
             reader,
             format,
@@ -636,6 +712,20 @@ impl<'s> Worker<'s> {
                 self.scan_member(subject, member, budget, out);
             },
         );
+        let unread = std::mem::replace(&mut self.members_after_deadline, unread_before);
+        let read = match read {
+            Ok(mut shortfalls) if unread > 0 => {
+                shortfalls.insert(
+                    0,
+                    Shortfall::Capped(format!(
+                        "{}: {unread} members not read",
+                        self.time_message()
+                    )),
+                );
+                Ok(shortfalls)
+            }
+            read => read,
+        };
         let (status, reason) = read_status(read);
         let scanned = matches!(status, Status::Complete | Status::Partial);
         FileOutcome {
@@ -656,6 +746,10 @@ impl<'s> Worker<'s> {
         budget: &Budget,
         out: &mut Vec<FileOutcome>,
     ) {
+        if self.out_of_time() {
+            self.members_after_deadline += 1;
+            return;
+        }
         let size = member.content.as_ref().ok().map(|c| c.len() as u64);
         let subject = parent.member(member.name, size, member.modified);
         let mut outcome = match member.content {
@@ -684,7 +778,32 @@ impl<'s> Worker<'s> {
         };
         // Members' bytes are the container's: counted once, there.
         outcome.bytes_scanned = 0;
-        out.push(outcome);
+        out.push(self.time_capped(outcome));
+    }
+}
+
+/// A file that refuses to be read once its deadline has passed (`--max-file-time`), so that a
+/// parser reading from it stops wherever it is.
+struct TimedReader<R> {
+    inner: R,
+    deadline: Option<Instant>,
+}
+
+impl<R: Read> Read for TimedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the file's --max-file-time is up",
+            ));
+        }
+        self.inner.read(buf)
+    }
+}
+
+impl<R: Seek> Seek for TimedReader<R> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(to)
     }
 }
 

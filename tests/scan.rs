@@ -626,3 +626,58 @@ fn metadata_names_are_masked_unless_revealed() {
         "Jānis Ozoliņš"
     );
 }
+
+/// `--max-cells` stops a sheet where it bites and says which sheet; the cells read before it
+/// are still scanned.
+#[test]
+fn the_sheet_cell_cap_is_reported_where_it_bites() {
+    let env = TestEnv::new();
+    let xlsx =
+        std::fs::read(harness::repo().join("tests/fixtures/spreadsheets/darbinieki.xlsx")).unwrap();
+    env.write("darbinieki.xlsx", xlsx);
+    let full = env.scan(&[]);
+    assert_eq!(full.file("darbinieki.xlsx")["status"], "complete");
+    let capped = env.scan(&["--max-cells", "12"]);
+    assert_eq!(capped.code, 3);
+    let rec = capped.file("darbinieki.xlsx");
+    assert_eq!(
+        (rec["status"].as_str(), rec["reason"]["code"].as_str()),
+        (Some("partial"), Some("limit_exceeded"))
+    );
+    assert!(
+        rec["reason"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Darbinieki: stopped after 12 cells (--max-cells)"),
+        "{rec}"
+    );
+    let count = |scan: &harness::Scan| {
+        scan.kind("darbinieki.xlsx", "lv_personal_code")
+            .map_or(0, |k| k["count"].as_u64().unwrap())
+    };
+    assert!(count(&capped) >= 1 && count(&capped) < count(&full));
+}
+
+/// `--max-file-time` stops a file, archive members included, and lists it as cut by the cap,
+/// not as damaged; `0` turns the cap off.
+#[test]
+fn the_file_time_cap_is_reported_not_mistaken_for_damage() {
+    let env = TestEnv::new();
+    env.write("ligums.txt", "personas kods 161175-19997\n".repeat(200_000));
+    let zip = std::fs::read(harness::repo().join("tests/fixtures/containers/arhivs.zip")).unwrap();
+    env.write("arhivs.zip", zip);
+    let capped = env.scan(&["--max-file-time", "1ns"]);
+    assert_eq!(capped.code, 3);
+    for file in ["ligums.txt", "arhivs.zip"] {
+        let rec = capped.file(file);
+        assert_eq!(rec["reason"]["code"], "limit_exceeded", "{rec}");
+        assert_eq!(
+            rec["reason"]["message"],
+            "stopped after 1ns (--max-file-time)"
+        );
+        assert_ne!(rec["status"], "error");
+    }
+    assert_eq!(capped.summary()["members_seen"], 0);
+    let uncapped = env.scan(&["--max-file-time", "0"]);
+    assert_eq!(uncapped.code, 0, "{}", uncapped.stderr);
+}

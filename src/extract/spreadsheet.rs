@@ -17,55 +17,57 @@ pub const FORMATS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 /// Calls `visit(sheet, (row, column), text, header)` for every cell that holds text or a whole
 /// number, in the workbook read from `reader`. `header` is the text of the column's header
 /// cell: the first row of the sheet with two or more cells, all of them text (rows above it,
-/// such as a title, and the header row itself are visited without a header). Returns the sheets that could not be read to
-/// their end.
+/// such as a title, and the header row itself are visited without a header). A sheet is read
+/// up to `max_cells` cells. Returns the sheets that could not be read to their end.
 pub fn for_each_cell<R: Read + Seek>(
     reader: R,
     format: &str,
+    max_cells: u64,
     mut visit: impl FnMut(&str, (u32, u32), &str, Option<&str>),
 ) -> Result<Vec<Shortfall>, ExtractError> {
     let reader = BufReader::new(reader);
     let mut read = Vec::new();
+    // xlsx and xlsb stream their cells through readers of different types with the same API.
+    macro_rules! stream_sheets {
+        ($wb:expr) => {
+            let mut wb = $wb;
+            for sheet in wb.sheet_names() {
+                let mut table = Table::new(&sheet, max_cells);
+                let result = wb.worksheet_cells_reader(&sheet).and_then(|mut cells| {
+                    while let Some(cell) = cells.next_cell()? {
+                        if !table.push(cell.get_position(), cell.get_value(), &mut visit) {
+                            break;
+                        }
+                    }
+                    Ok(())
+                });
+                table.finish(&mut read, &mut visit);
+                record_failure(&mut read, &sheet, result);
+            }
+        };
+    }
     match format {
         "xlsx" | "xlsm" => {
-            let mut wb = Xlsx::new(reader)
-                .map_err(|e| workbook_error(matches!(e, calamine::XlsxError::Password), e))?;
-            for sheet in wb.sheet_names() {
-                let mut table = Table::new(&sheet);
-                let result = wb.worksheet_cells_reader(&sheet).and_then(|mut cells| {
-                    while let Some(cell) = cells.next_cell()? {
-                        table.push(cell.get_position(), cell.get_value(), &mut visit);
-                    }
-                    Ok(())
-                });
-                table.finish(&mut visit);
-                record_failure(&mut read, &sheet, result);
-            }
+            stream_sheets!(
+                Xlsx::new(reader)
+                    .map_err(|e| workbook_error(matches!(e, calamine::XlsxError::Password), e))?
+            );
         }
         "xlsb" => {
-            let mut wb = Xlsb::new(reader)
-                .map_err(|e| workbook_error(matches!(e, calamine::XlsbError::Password), e))?;
-            for sheet in wb.sheet_names() {
-                let mut table = Table::new(&sheet);
-                let result = wb.worksheet_cells_reader(&sheet).and_then(|mut cells| {
-                    while let Some(cell) = cells.next_cell()? {
-                        table.push(cell.get_position(), cell.get_value(), &mut visit);
-                    }
-                    Ok(())
-                });
-                table.finish(&mut visit);
-                record_failure(&mut read, &sheet, result);
-            }
+            stream_sheets!(
+                Xlsb::new(reader)
+                    .map_err(|e| workbook_error(matches!(e, calamine::XlsbError::Password), e))?
+            );
         }
         "xls" => {
             let wb = Xls::new(reader)
                 .map_err(|e| workbook_error(matches!(e, calamine::XlsError::Password), e))?;
-            read_ranges(wb, &mut read, &mut visit);
+            read_ranges(wb, max_cells, &mut read, &mut visit);
         }
         "ods" => {
             let wb = Ods::new(reader)
                 .map_err(|e| workbook_error(matches!(e, calamine::OdsError::Password), e))?;
-            read_ranges(wb, &mut read, &mut visit);
+            read_ranges(wb, max_cells, &mut read, &mut visit);
         }
         other => {
             return Err(ExtractError::Corrupt(format!(
@@ -79,6 +81,7 @@ pub fn for_each_cell<R: Read + Seek>(
 /// Reads every sheet as a whole range (xls, ods).
 fn read_ranges<RS, W>(
     mut wb: W,
+    max_cells: u64,
     read: &mut Vec<Shortfall>,
     visit: &mut impl FnMut(&str, (u32, u32), &str, Option<&str>),
 ) where
@@ -87,14 +90,16 @@ fn read_ranges<RS, W>(
     W::Error: Display,
 {
     for sheet in wb.sheet_names() {
-        let mut table = Table::new(&sheet);
+        let mut table = Table::new(&sheet, max_cells);
         let result = wb.worksheet_range(&sheet).map(|range| {
             let (row0, col0) = range.start().unwrap_or((0, 0));
             for (row, col, value) in range.cells() {
-                table.push((row0 + row as u32, col0 + col as u32), value, visit);
+                if !table.push((row0 + row as u32, col0 + col as u32), value, visit) {
+                    break;
+                }
             }
         });
-        table.finish(visit);
+        table.finish(read, visit);
         record_failure(read, &sheet, result);
     }
 }
@@ -117,6 +122,11 @@ fn workbook_error(password: bool, e: impl Display) -> ExtractError {
 /// known, the current row is held back (one row at most).
 struct Table<'s> {
     sheet: &'s str,
+    /// Cells taken so far, and the most to take.
+    cells: u64,
+    max_cells: u64,
+    /// A cell was refused: the sheet was not read to its end.
+    capped: bool,
     headers: Option<HashMap<u32, String>>,
     row: Option<u32>,
     /// The held-back row: `(column, text, is a number)`.
@@ -124,23 +134,32 @@ struct Table<'s> {
 }
 
 impl<'s> Table<'s> {
-    fn new(sheet: &'s str) -> Self {
+    fn new(sheet: &'s str, max_cells: u64) -> Self {
         Table {
             sheet,
+            cells: 0,
+            max_cells,
+            capped: false,
             headers: None,
             row: None,
             pending: Vec::new(),
         }
     }
 
+    /// Takes one cell; `false` once the sheet's cell cap is reached (the cell is not taken).
     fn push<T: DataType>(
         &mut self,
         (row, col): (u32, u32),
         value: &T,
         visit: &mut impl FnMut(&str, (u32, u32), &str, Option<&str>),
-    ) {
+    ) -> bool {
+        if self.cells >= self.max_cells {
+            self.capped = true;
+            return false;
+        }
+        self.cells += 1;
         let Some((text, numeric)) = cell_text(value) else {
-            return;
+            return true;
         };
         if let Some(headers) = &self.headers {
             visit(
@@ -149,7 +168,7 @@ impl<'s> Table<'s> {
                 &text,
                 headers.get(&col).map(String::as_str),
             );
-            return;
+            return true;
         }
         if self.row != Some(row) {
             self.settle_row(visit);
@@ -162,10 +181,11 @@ impl<'s> Table<'s> {
                     &text,
                     headers.get(&col).map(String::as_str),
                 );
-                return;
+                return true;
             }
         }
         self.pending.push((col, text.into_owned(), numeric));
+        true
     }
 
     /// Visits the held-back row; it becomes the header row if it has two or more cells, all text.
@@ -185,9 +205,20 @@ impl<'s> Table<'s> {
         self.pending.clear();
     }
 
-    fn finish(mut self, visit: &mut impl FnMut(&str, (u32, u32), &str, Option<&str>)) {
+    /// Visits what is held back; notes the sheet in `read` if the cell cap stopped it.
+    fn finish(
+        mut self,
+        read: &mut Vec<Shortfall>,
+        visit: &mut impl FnMut(&str, (u32, u32), &str, Option<&str>),
+    ) {
         if self.headers.is_none() {
             self.settle_row(visit);
+        }
+        if self.capped {
+            read.push(Shortfall::Capped(format!(
+                "{}: stopped after {} cells (--max-cells)",
+                self.sheet, self.max_cells
+            )));
         }
     }
 }
@@ -239,18 +270,45 @@ mod tests {
         assert_eq!(a1((0, 702)), "AAA1");
     }
 
-    /// Runs cells through a `Table` and returns what was visited.
-    fn visited(cells: &[((u32, u32), calamine::Data)]) -> Vec<(String, Option<String>)> {
+    /// Runs cells through a `Table` taking at most `max_cells`; returns what was visited and
+    /// the shortfalls.
+    fn visited_capped(
+        cells: &[((u32, u32), calamine::Data)],
+        max_cells: u64,
+    ) -> (Vec<(String, Option<String>)>, Vec<Shortfall>) {
         let mut out = Vec::new();
         let mut visit = |_: &str, (r, c): (u32, u32), text: &str, header: Option<&str>| {
             out.push((format!("{}:{text}", a1((r, c))), header.map(str::to_string)))
         };
-        let mut table = Table::new("S");
+        let mut table = Table::new("S", max_cells);
         for (position, value) in cells {
-            table.push(*position, value, &mut visit);
+            if !table.push(*position, value, &mut visit) {
+                break;
+            }
         }
-        table.finish(&mut visit);
+        let mut read = Vec::new();
+        table.finish(&mut read, &mut visit);
+        (out, read)
+    }
+
+    fn visited(cells: &[((u32, u32), calamine::Data)]) -> Vec<(String, Option<String>)> {
+        let (out, read) = visited_capped(cells, u64::MAX);
+        assert!(read.is_empty());
         out
+    }
+
+    #[test]
+    fn the_cell_cap_stops_a_sheet_and_says_so() {
+        use calamine::Data::String as S;
+        let cells: Vec<_> = (0..5).map(|r| ((r, 0), S(format!("r{r}")))).collect();
+        let (out, read) = visited_capped(&cells, 3);
+        assert_eq!(out.len(), 3);
+        assert!(
+            matches!(&read[..], [Shortfall::Capped(m)] if m == "S: stopped after 3 cells (--max-cells)")
+        );
+        // Exactly at the cap: read to the end, nothing to report.
+        let (out, read) = visited_capped(&cells, 5);
+        assert_eq!((out.len(), read.len()), (5, 0));
     }
 
     #[test]

@@ -467,6 +467,10 @@ pub struct ScanOptionsRecord {
     pub max_file_size: u64,
     /// Most bytes decompressed from one part of a document.
     pub max_extracted_size: u64,
+    /// `--max-cells`: cells read per sheet.
+    pub max_cells: u64,
+    /// `--max-file-time` in seconds; 0: no cap.
+    pub max_file_time_seconds: f64,
     /// `--max-archive-depth`.
     pub max_archive_depth: usize,
     /// `--max-archive-members`.
