@@ -102,6 +102,13 @@ pub struct ScanArgs {
     /// No summary or progress on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Keep state in the SQLite store FILE (created if missing): a re-scan reads only files
+    /// whose size, modified time or identity changed, and records say what changed.
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// With --store: read every file again, reusing nothing.
+    #[arg(long, requires = "store")]
+    pub full: bool,
 }
 
 /// `piimap rules ...`.

@@ -12,7 +12,8 @@ use crate::exit_code::ExitCode;
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
 use crate::report::{InventoryWriter, Progress, SummaryBuilder, print_summary};
-use crate::scan::{ArchiveOptions, ScanOptions, Scanner, rfc3339};
+use crate::scan::{ArchiveOptions, ScanOptions, Scanner, StoreUse, rfc3339};
+use crate::store::Store;
 use crate::walk::WalkOptions;
 
 /// Runs a parsed command line.
@@ -64,9 +65,27 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     };
     let key = FingerprintKey::load_or_create(&key_path)?;
     let mut writer = InventoryWriter::create(args.output.as_deref(), args.format)?;
+    let root_names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+    let options_key = options_key(&args, &rules, &key);
+    let mut store = match &args.store {
+        Some(path) => Some(Store::begin(path, &started_at, &root_names, &options_key)?),
+        None => None,
+    };
+    let store_files: Vec<PathBuf> = args
+        .store
+        .iter()
+        .flat_map(|p| {
+            ["", "-wal", "-shm", "-journal"].map(|suffix| {
+                let mut name = p.clone().into_os_string();
+                name.push(suffix);
+                PathBuf::from(name)
+            })
+        })
+        .collect();
     let own_files = [Some(key_path.as_path()), writer.temp_path()]
         .into_iter()
         .flatten()
+        .chain(store_files.iter().map(PathBuf::as_path))
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
     let options = ScanOptions {
@@ -91,6 +110,15 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             max_ratio: args.max_compression_ratio,
         },
         own_files,
+        store: match (&args.store, &store) {
+            (Some(path), Some(store)) => Some(StoreUse {
+                path: path.clone(),
+                options_key,
+                full: args.full,
+                scan_id: store.scan_id(),
+            }),
+            _ => None,
+        },
     };
     let header = ScanHeader {
         tool: "piimap".into(),
@@ -124,24 +152,38 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     let mut summary = SummaryBuilder::default();
     let mut progress = Progress::new(!args.quiet);
     let mut gaps = false;
-    scanner.run(|outcome| {
-        summary.add(&outcome);
-        gaps |= outcome
-            .record
-            .reason
-            .as_ref()
-            .is_some_and(|r| r.code.leaves_gap());
-        if outcome.is_listed() {
-            writer.record(&outcome.record)?;
+    scanner.run(|mut group| {
+        let gone = match &mut store {
+            Some(store) => store.record_group(&mut group)?,
+            None => Vec::new(),
+        };
+        for outcome in &group {
+            summary.add(outcome);
+            gaps |= outcome
+                .record
+                .reason
+                .as_ref()
+                .is_some_and(|r| r.code.leaves_gap());
+            if outcome.is_listed() {
+                writer.record(&outcome.record)?;
+            }
+        }
+        for record in &gone {
+            writer.record(record)?;
         }
         progress.tick(summary.summary(), started);
         Ok(())
     })?;
     progress.clear();
-    let summary = summary.finish(
-        rfc3339(SystemTime::now()).unwrap_or_default(),
-        started.elapsed().as_secs_f64(),
-    );
+    let finished_at = rfc3339(SystemTime::now()).unwrap_or_default();
+    if let Some(store) = store {
+        let (removed, counts) = store.finish(&finished_at, &roots, true)?;
+        for record in &removed {
+            writer.record(record)?;
+        }
+        summary.set_store(counts);
+    }
+    let summary = summary.finish(finished_at, started.elapsed().as_secs_f64());
     writer.finish(&summary)?;
     if !args.quiet {
         print_summary(&summary);
@@ -151,6 +193,30 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     } else {
         ExitCode::Success
     })
+}
+
+/// The digest of everything that shapes a file's records: piimap's version, the rules, the
+/// fingerprint key and the options. Stored records made under another digest are not reused.
+fn options_key(args: &ScanArgs, rules: &RuleSet, key: &FingerprintKey) -> String {
+    let key_check = crate::inventory::fingerprint::to_hex(&key.fingerprint("store", "key check"));
+    let text = format!(
+        "{} {} {key_check} {:?} {} {} {} {} {} {:?} {} {} {} {} {}",
+        env!("CARGO_PKG_VERSION"),
+        rules.digest(),
+        args.min_confidence,
+        args.samples,
+        args.reveal,
+        args.max_extracted_size,
+        args.max_cells,
+        args.max_file_size,
+        args.max_file_time,
+        args.max_archive_depth,
+        args.max_archive_members,
+        args.max_member_size,
+        args.max_archive_bytes,
+        args.max_compression_ratio,
+    );
+    blake3::hash(text.as_bytes()).to_hex().to_string()
 }
 
 fn rules_list(dir: Option<PathBuf>) -> Result<ExitCode> {

@@ -19,5 +19,6 @@ pub mod extract;
 pub mod inventory;
 pub mod report;
 pub mod scan;
+pub mod store;
 pub mod tables;
 pub mod walk;

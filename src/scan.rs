@@ -21,9 +21,10 @@ use crate::extract::{self, Sniffed};
 use crate::extract::{ExtractError, Shortfall, metadata, office, ole, pdf, rtf, spreadsheet};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
-    Category, Confidence, FileFindings, FileRecord, Inside, Location, MetadataField, PathRepr,
-    Reason, ReasonCode, Status,
+    Category, Confidence, FileFindings, FileRecord, Inside, Location, MetadataField, Occurrence,
+    PathRepr, Reason, ReasonCode, Status,
 };
+use crate::store::StoreReader;
 use crate::tables::{self, ColumnTally, CsvView};
 use crate::walk::{self, WalkItem, WalkOptions};
 
@@ -48,8 +49,25 @@ pub struct ScanOptions {
     pub samples: usize,
     /// Caps on archives and their members.
     pub archives: ArchiveOptions,
-    /// Files the scan itself writes (output, key file): never scanned.
+    /// Files the scan itself writes (output, key file, store): never scanned.
     pub own_files: Vec<PathBuf>,
+    /// The store to reuse unchanged files' findings from (`--store`), and the key of the
+    /// options and rules the stored findings must have been made with.
+    pub store: Option<StoreUse>,
+}
+
+/// How a scan uses its store.
+#[derive(Debug, Clone)]
+pub struct StoreUse {
+    /// The store file.
+    pub path: PathBuf,
+    /// Digest of everything that shapes findings (rules, options, key, version); stored files
+    /// made under another key are read again.
+    pub options_key: String,
+    /// Read every file again (`--full`).
+    pub full: bool,
+    /// This scan's id in the store.
+    pub scan_id: i64,
 }
 
 /// Caps on what archives (and e-mail attachments) may cost.
@@ -84,12 +102,88 @@ pub struct FileOutcome {
     pub record: FileRecord,
     /// Bytes read and scanned.
     pub bytes_scanned: u64,
+    /// With a store: every distinct value at its logical place (capped per file).
+    pub occurrences: Vec<Occurrence>,
+    /// With a store, on the outcome of a file on disk (the last of its group): what it was.
+    pub disk: Option<DiskState>,
+    /// Taken from the store instead of read (with a store and an unchanged file).
+    pub reused: Option<Reused>,
+}
+
+/// A file on disk as the store compares it: unchanged when all of these are equal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiskState {
+    /// The exact path bytes (Unix) or UTF-16 units (Windows), as the store keys files.
+    pub path: Vec<u8>,
+    /// The path as text.
+    pub path_text: String,
+    /// Bytes.
+    pub size: u64,
+    /// Last modification, nanoseconds since the Unix epoch.
+    pub modified_ns: i64,
+    /// Device and inode (file index on Windows): the file's identity, kept across renames.
+    pub device: u64,
+    /// See `device`.
+    pub inode: u64,
+}
+
+impl DiskState {
+    /// The state of `path` from its metadata.
+    pub fn of(path: &Path, meta: &fs::Metadata) -> DiskState {
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i64);
+        #[cfg(unix)]
+        let (device, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (device, inode) = (0, 0);
+        DiskState {
+            path: crate::inventory::path::exact_bytes(path),
+            path_text: path.to_string_lossy().into_owned(),
+            size: meta.len(),
+            modified_ns,
+            device,
+            inode,
+        }
+    }
+}
+
+/// How a reused outcome was found in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reused {
+    /// The store's id of the file.
+    pub file_id: i64,
+    /// The path it had, when it was found under a new one (same identity, size and time).
+    pub moved_from: Option<String>,
 }
 
 impl FileOutcome {
-    /// Whether the inventory lists this file: it has findings, or was not fully scanned.
+    /// The outcome of a file read now.
+    pub fn new(record: FileRecord, bytes_scanned: u64) -> FileOutcome {
+        FileOutcome {
+            record,
+            bytes_scanned,
+            occurrences: Vec::new(),
+            disk: None,
+            reused: None,
+        }
+    }
+
+    /// Whether the inventory lists this file: it has findings, was not fully scanned, or its
+    /// findings changed since the previous scan (a file cleaned of personal data is news).
     pub fn is_listed(&self) -> bool {
-        self.record.status != Status::Complete || !self.record.findings.is_empty()
+        self.record.status != Status::Complete
+            || !self.record.findings.is_empty()
+            || self
+                .record
+                .change
+                .as_ref()
+                .is_some_and(|c| !c.kinds.is_empty())
     }
 }
 
@@ -123,12 +217,13 @@ impl Scanner {
         &self.rules
     }
 
-    /// Walks and scans every root, calling `on_file` (on the calling thread) for every entry the
-    /// walk meets. Stops early if `on_file` fails, and returns that error.
-    pub fn run(&self, mut on_file: impl FnMut(FileOutcome) -> Result<()>) -> Result<()> {
+    /// Walks and scans every root, calling `on_group` (on the calling thread) for every entry
+    /// the walk meets: its outcome, after those of any archive members or attachments inside it.
+    /// Stops early if `on_group` fails, and returns that error.
+    pub fn run(&self, mut on_group: impl FnMut(Vec<FileOutcome>) -> Result<()>) -> Result<()> {
         let walker = walk::build(&self.options.walk)?;
         let (tx, rx) =
-            crossbeam_channel::bounded::<FileOutcome>(self.options.walk.threads.max(1) * 64);
+            crossbeam_channel::bounded::<Vec<FileOutcome>>(self.options.walk.threads.max(1) * 64);
         std::thread::scope(move |scope| {
             scope.spawn(move || {
                 walker.run(|| {
@@ -143,10 +238,8 @@ impl Scanner {
                             return WalkState::Continue;
                         }
                         worker.process(item, &mut batch);
-                        for outcome in batch.drain(..) {
-                            if tx.send(outcome).is_err() {
-                                return WalkState::Quit;
-                            }
+                        if tx.send(std::mem::take(&mut batch)).is_err() {
+                            return WalkState::Quit;
                         }
                         WalkState::Continue
                     })
@@ -155,8 +248,8 @@ impl Scanner {
             // The receiver is owned here: if `on_file` fails, returning drops it, so walker
             // threads blocked on a full channel get an error and quit instead of deadlocking.
             let rx = rx;
-            for outcome in &rx {
-                on_file(outcome)?;
+            for group in &rx {
+                on_group(group)?;
             }
             Ok(())
         })
@@ -181,6 +274,8 @@ struct Worker<'s> {
     deadline: Option<Instant>,
     /// Members not read because the deadline passed, in the current archive.
     members_after_deadline: u64,
+    /// A read connection to the store, when the scan has one.
+    store: Option<StoreReader>,
 }
 
 impl<'s> Worker<'s> {
@@ -192,6 +287,13 @@ impl<'s> Worker<'s> {
             findings: Vec::new(),
             deadline: None,
             members_after_deadline: 0,
+            store: scanner.options.store.as_ref().and_then(|s| {
+                StoreReader::open(&s.path, &s.options_key, s.scan_id)
+                    .map_err(|e| {
+                        eprintln!("piimap: warning: files will be read, not reused: {e:#}")
+                    })
+                    .ok()
+            }),
         }
     }
 
@@ -233,11 +335,30 @@ impl<'s> Worker<'s> {
     fn process(&mut self, item: WalkItem, out: &mut Vec<FileOutcome>) {
         let outcome = match item {
             WalkItem::File(path) => {
+                // With a store: an unchanged file's records are taken from it, unread.
+                let disk = self.store.as_ref().and_then(|_| {
+                    fs::metadata(&path)
+                        .ok()
+                        .map(|meta| DiskState::of(&path, &meta))
+                });
+                let full = self.scanner.options.store.as_ref().is_some_and(|s| s.full);
+                if let (Some(store), Some(disk), false) = (&self.store, &disk, full) {
+                    match store.lookup(disk) {
+                        Ok(Some(stored)) => {
+                            out.extend(stored);
+                            return;
+                        }
+                        Ok(None) => {}
+                        Err(e) => eprintln!("piimap: warning: store lookup failed: {e:#}"),
+                    }
+                }
                 let outcome = catch_unwind(AssertUnwindSafe(|| self.scan_file(&path, out)));
-                outcome.unwrap_or_else(|panic| {
+                let mut outcome = outcome.unwrap_or_else(|panic| {
                     let meta = fs::metadata(&path).ok();
                     self.panicked(&Subject::on_disk(&path, meta.as_ref()), &*panic)
-                })
+                });
+                outcome.disk = disk;
+                outcome
             }
             WalkItem::Symlink(path) => {
                 let target =
@@ -456,10 +577,7 @@ impl<'s> Worker<'s> {
                 let (status, reason) = encrypted_reason();
                 let mut record = base_record(subject, format, status, reason);
                 record.format = format.into();
-                FileOutcome {
-                    record,
-                    bytes_scanned: 0,
-                }
+                FileOutcome::new(record, 0)
             }
             not_text => not_text_outcome(subject, not_text),
         }
@@ -476,7 +594,8 @@ impl<'s> Worker<'s> {
         let format = extract::text_format(subject.name());
         let options = &self.scanner.options;
         let rules = self.scanner.rules.rules();
-        let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
+        let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal)
+            .tracking_occurrences(options.store.is_some());
         let mut tracker = LineTracker::default();
         let mut table = matches!(format, "csv" | "tsv")
             .then(|| CsvView::new(format, self.scanner.rules.columns()));
@@ -528,12 +647,13 @@ impl<'s> Worker<'s> {
         };
         let mut record = base_record(subject, format, status, reason);
         record.encoding = Some(streamed.encoding.name().to_string());
+        let occurrences = findings.take_occurrences();
         record.findings = findings.into_kinds();
         record.columns = columns.unwrap_or_default();
         record.personal_data = record_has_personal_data(&record);
         FileOutcome {
-            record,
-            bytes_scanned: streamed.bytes_read,
+            occurrences,
+            ..FileOutcome::new(record, streamed.bytes_read)
         }
     }
 
@@ -561,7 +681,8 @@ impl<'s> Worker<'s> {
         }
         let options = &self.scanner.options;
         let rules = self.scanner.rules.rules();
-        let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal);
+        let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal)
+            .tracking_occurrences(options.store.is_some());
         let classes = self.scanner.rules.columns();
         let mut columns = ColumnTally::default();
         let mut segment = String::new();
@@ -612,6 +733,7 @@ impl<'s> Worker<'s> {
         let (status, reason) = read_status(read);
         let scanned = matches!(status, Status::Complete | Status::Partial);
         let mut record = base_record(subject, format, status, reason);
+        let occurrences = findings.take_occurrences();
         record.findings = findings.into_kinds();
         record.columns = columns.into_summaries();
         record.metadata = people
@@ -619,13 +741,14 @@ impl<'s> Worker<'s> {
             .map(|(field, name)| MetadataField::new(field, name, &self.scanner.key, options.reveal))
             .collect();
         record.personal_data = record_has_personal_data(&record);
+        let bytes_scanned = if scanned {
+            subject.size.unwrap_or(0)
+        } else {
+            0
+        };
         FileOutcome {
-            record,
-            bytes_scanned: if scanned {
-                subject.size.unwrap_or(0)
-            } else {
-                0
-            },
+            occurrences,
+            ..FileOutcome::new(record, bytes_scanned)
         }
     }
 
@@ -728,14 +851,14 @@ impl<'s> Worker<'s> {
         };
         let (status, reason) = read_status(read);
         let scanned = matches!(status, Status::Complete | Status::Partial);
-        FileOutcome {
-            record: base_record(subject, format, status, reason),
-            bytes_scanned: if scanned {
+        FileOutcome::new(
+            base_record(subject, format, status, reason),
+            if scanned {
                 subject.size.unwrap_or(0)
             } else {
                 0
             },
-        }
+        )
     }
 
     /// Scans one member of a container (archive member, attachment) as a file of its own.
@@ -761,10 +884,7 @@ impl<'s> Worker<'s> {
             }
             Err(Unread::Encrypted) => {
                 let (status, reason) = encrypted_reason();
-                FileOutcome {
-                    record: base_record(&subject, "unknown", status, reason),
-                    bytes_scanned: 0,
-                }
+                FileOutcome::new(base_record(&subject, "unknown", status, reason), 0)
             }
             Err(Unread::Capped(message)) => not_scanned(
                 &subject,
@@ -966,10 +1086,7 @@ fn not_scanned(
     message: String,
 ) -> FileOutcome {
     let reason = Some(Reason { code, message });
-    FileOutcome {
-        record: base_record(subject, "unknown", status, reason),
-        bytes_scanned: 0,
-    }
+    FileOutcome::new(base_record(subject, "unknown", status, reason), 0)
 }
 
 /// A record with the subject's identity; a member's path is the file's path and the member
@@ -1003,6 +1120,7 @@ fn base_record(
         findings: Vec::new(),
         metadata: Vec::new(),
         columns: Vec::new(),
+        change: None,
     }
 }
 

@@ -84,6 +84,13 @@ impl RuleSet {
         }
     }
 
+    /// A digest of everything in the rule set that shapes findings (rules and column classes):
+    /// stored findings made under another digest are not reused.
+    pub fn digest(&self) -> String {
+        let text = format!("{:?}\n{:?}", self.rules, self.columns);
+        blake3::hash(text.as_bytes()).to_hex().to_string()
+    }
+
     /// Compiles a rule set.
     pub fn new(rules: Vec<Rule>, columns: columns::ColumnClasses) -> Result<RuleSet, RuleError> {
         let mut seen = std::collections::HashSet::new();

@@ -4,12 +4,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::fingerprint::{Fingerprint, FingerprintKey, to_hex};
-use super::{Category, Confidence, KindFindings, Location, Sample, mask};
+use super::{Category, Confidence, KindFindings, Location, Occurrence, Sample, mask};
 use crate::detect::validators::Validator;
 use crate::detect::{Finding, Rule};
 
 /// Distinct values counted per kind per file; past this `distinct` is a lower bound.
 const DISTINCT_CAP: usize = 1_000_000;
+
+/// Occurrences (distinct value at a logical place) tracked per file for the store.
+const OCCURRENCE_CAP: usize = 100_000;
 
 /// Accumulates one file's findings.
 #[derive(Debug)]
@@ -18,6 +21,8 @@ pub struct FileFindings<'k> {
     max_samples: usize,
     reveal: bool,
     kinds: BTreeMap<String, KindAccumulator>,
+    /// With a store: each distinct (kind, fingerprint, logical place) and its first location.
+    occurrences: Option<BTreeMap<(String, Fingerprint, String), Location>>,
 }
 
 #[derive(Debug)]
@@ -39,7 +44,29 @@ impl<'k> FileFindings<'k> {
             max_samples,
             reveal,
             kinds: BTreeMap::new(),
+            occurrences: None,
         }
+    }
+
+    /// Also keeps every occurrence (for the store), up to a cap per file.
+    pub fn tracking_occurrences(mut self, track: bool) -> Self {
+        self.occurrences = track.then(BTreeMap::new);
+        self
+    }
+
+    /// The occurrences kept, sorted by kind, fingerprint and place.
+    pub fn take_occurrences(&mut self) -> Vec<Occurrence> {
+        self.occurrences
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|((kind, fp, logical), location)| Occurrence {
+                kind,
+                fingerprint: to_hex(&fp),
+                logical,
+                location,
+            })
+            .collect()
     }
 
     /// Whether nothing was added.
@@ -73,6 +100,13 @@ impl<'k> FileFindings<'k> {
         };
         if self.reveal && new_value {
             acc.values.insert(finding.value.clone());
+        }
+        if let Some(occurrences) = &mut self.occurrences
+            && occurrences.len() < OCCURRENCE_CAP
+        {
+            occurrences
+                .entry((rule.kind.clone(), fp, location.logical()))
+                .or_insert_with(|| location.clone());
         }
         acc.offer_sample(self.max_samples, fp, validator, finding, location);
     }

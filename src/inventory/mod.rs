@@ -4,7 +4,7 @@
 mod aggregate;
 pub mod fingerprint;
 pub mod mask;
-mod path;
+pub mod path;
 
 use std::collections::BTreeMap;
 
@@ -218,6 +218,75 @@ impl Location {
             ..Location::default()
         }
     }
+
+    /// The part of the location that an edit elsewhere in the file does not move, for telling
+    /// what changed between scans: `Sheet!C7` in a workbook, the column letters in CSV/TSV, the
+    /// part in a document or e-mail (`word/header1.xml`, `From`), nothing for lines and pages.
+    pub fn logical(&self) -> String {
+        match (&self.sheet, &self.cell, &self.part) {
+            (Some(sheet), Some(cell), _) => format!("{sheet}!{cell}"),
+            (None, Some(cell), _) => cell.trim_end_matches(|c: char| c.is_ascii_digit()).into(),
+            (_, _, Some(part)) => part.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// One distinct personal value at one logical place in a file: what the store keeps to tell
+/// changes apart and to answer subject searches (no raw value, only its fingerprint).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The finding's kind.
+    pub kind: String,
+    /// Keyed fingerprint of the normalised value (hex).
+    pub fingerprint: String,
+    /// `Location::logical` of where it was found.
+    pub logical: String,
+    /// The first location where it was found there.
+    pub location: Location,
+}
+
+/// How a file compares with the previous scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeState {
+    /// Not in the previous scan.
+    New,
+    /// Read again because its size, modified time or identity changed.
+    Changed,
+    /// Size, modified time and identity as before: its findings were kept, not read again.
+    Unchanged,
+    /// The same file (same identity, size and modified time) under a new path.
+    Moved,
+    /// In the previous scan, gone now; the record is as last seen.
+    Removed,
+}
+
+/// A file's change since the previous scan (present when there is one: `--store`, `diff`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileChange {
+    /// What happened to the file.
+    pub state: ChangeState,
+    /// For `moved`: the path it had.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub moved_from: Option<String>,
+    /// Per kind whose findings differ: counts before and after, and distinct values (at their
+    /// logical place) added and removed. Absent kinds did not change.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub kinds: BTreeMap<String, KindChange>,
+}
+
+/// The change of one kind's findings in a file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindChange {
+    /// `count` in the previous scan.
+    pub before: u64,
+    /// `count` now.
+    pub after: u64,
+    /// Distinct values at a logical place that are new.
+    pub added: u64,
+    /// Distinct values at a logical place that are gone.
+    pub removed: u64,
 }
 
 /// How completely a file was scanned.
@@ -373,6 +442,9 @@ pub struct FileRecord {
     /// Table columns (spreadsheets) with a header class or with findings.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub columns: Vec<ColumnSummary>,
+    /// Change since the previous scan (with `--store`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub change: Option<FileChange>,
 }
 
 /// A person named in a document's metadata: masked and fingerprinted like a finding.
@@ -534,4 +606,7 @@ pub struct Summary {
     pub kinds: BTreeMap<String, Totals>,
     /// Totals per register category.
     pub categories: BTreeMap<Category, Totals>,
+    /// With `--store`: files read, reused, moved and removed.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub store: Option<crate::store::StoreCounts>,
 }

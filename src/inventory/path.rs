@@ -30,6 +30,12 @@ impl PathRepr {
     }
 }
 
+/// The exact OS bytes of a path (Unix) or its UTF-16LE units (Windows): a key that tells
+/// apart names that print alike.
+pub fn exact_bytes(path: &Path) -> Vec<u8> {
+    os_bytes(path)
+}
+
 #[cfg(unix)]
 fn os_bytes(path: &Path) -> Vec<u8> {
     use std::os::unix::ffi::OsStrExt;

@@ -207,6 +207,12 @@ impl SummaryBuilder {
     }
 
     /// The finished summary.
+    /// Adds what the scan did with its store.
+    pub fn set_store(&mut self, counts: crate::store::StoreCounts) {
+        self.summary.store = Some(counts);
+    }
+
+    /// Completes the summary.
     pub fn finish(mut self, finished_at: String, elapsed_seconds: f64) -> Summary {
         self.summary.finished_at = finished_at;
         self.summary.elapsed_seconds = elapsed_seconds;

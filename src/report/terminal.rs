@@ -85,6 +85,12 @@ pub fn print_summary(s: &Summary) {
             reasons.join(", ")
         ));
     }
+    if let Some(store) = &s.store {
+        out.push_str(&format!(
+            "  store: {} files read, {} unchanged and reused ({} moved), {} removed\n",
+            store.read, store.reused, store.moved, store.removed
+        ));
+    }
     if !s.kinds.is_empty() {
         out.push_str("  findings by kind:\n");
         for (kind, t) in &s.kinds {

@@ -1,0 +1,718 @@
+//! The store (`--store FILE`): an SQLite database of scans, files on disk, their records and
+//! the fingerprints of what they hold. A re-scan reads again only files whose size, modified
+//! time or identity changed (or everything, when the rules or options that shape findings
+//! changed); the rest keep their records. Each record says how it changed since the previous
+//! scan. Raw personal values are never stored: only keyed fingerprints.
+//!
+//! One writer (`Store`, on the scan's consumer thread) and one read connection per worker
+//! (`StoreReader`); WAL mode lets them run side by side. The writer commits in batches, so an
+//! interrupted scan loses at most its last batch, and the next run reuses everything committed.
+//! The schema is in `docs/store.md`; `MIGRATIONS` upgrades older stores in place.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use crate::inventory::{ChangeState, FileChange, FileRecord, KindChange, Occurrence};
+use crate::scan::{DiskState, FileOutcome, Reused};
+
+/// Schema migrations, in order; `PRAGMA user_version` is how many have run.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE scans (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    roots       TEXT NOT NULL,
+    options_key TEXT NOT NULL
+);
+CREATE TABLE files (
+    id             INTEGER PRIMARY KEY,
+    path           BLOB NOT NULL UNIQUE,
+    path_text      TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    modified_ns    INTEGER NOT NULL,
+    device         INTEGER NOT NULL,
+    inode          INTEGER NOT NULL,
+    options_key    TEXT NOT NULL,
+    reusable       INTEGER NOT NULL,
+    last_seen_scan INTEGER NOT NULL REFERENCES scans(id),
+    change_scan    INTEGER NOT NULL REFERENCES scans(id)
+);
+CREATE INDEX files_identity ON files(device, inode);
+CREATE TABLE records (
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    path    TEXT NOT NULL,
+    record  TEXT NOT NULL,
+    PRIMARY KEY (file_id, ordinal)
+);
+CREATE TABLE findings (
+    file_id     INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    record_path TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    logical     TEXT NOT NULL,
+    location    TEXT NOT NULL
+);
+CREATE INDEX findings_fingerprint ON findings(fingerprint);
+CREATE INDEX findings_file ON findings(file_id);
+"#];
+
+/// Commit at least this often while a scan runs (an interruption loses at most this much)...
+const COMMIT_EVERY: Duration = Duration::from_secs(1);
+/// ... or after this many files on disk.
+const COMMIT_FILES: usize = 500;
+
+/// Opens a connection with the store's settings.
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)
+        .with_context(|| format!("cannot open the store {}", path.display()))?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    Ok(conn)
+}
+
+/// The id of the last scan that finished before scan `before`, or 0.
+fn last_finished(conn: &Connection, before: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(id), 0) FROM scans WHERE finished_at IS NOT NULL AND id < ?1",
+        [before],
+        |r| r.get(0),
+    )?)
+}
+
+/// The store's writer: one per scan, on the thread that consumes outcomes.
+pub struct Store {
+    conn: Connection,
+    scan_id: i64,
+    /// The last scan that finished before this one: changes recorded after it (by an
+    /// interrupted scan) are still news.
+    baseline: i64,
+    options_key: String,
+    since_commit: usize,
+    last_commit: Instant,
+    /// What this scan did with the store.
+    pub counts: StoreCounts,
+}
+
+/// What a scan did with its store, for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoreCounts {
+    /// Files on disk read (new, changed, or read again because the options changed).
+    pub read: u64,
+    /// Files on disk whose records were taken from the store, unread.
+    pub reused: u64,
+    /// Of those, found under a new path.
+    pub moved: u64,
+    /// Files on disk in the previous scan and gone now.
+    pub removed: u64,
+}
+
+impl Store {
+    /// Opens (creating or upgrading) the store and starts a scan in it.
+    pub fn begin(
+        path: &Path,
+        started_at: &str,
+        roots: &[String],
+        options_key: &str,
+    ) -> Result<Store> {
+        let mut conn = connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        migrate(&mut conn)?;
+        conn.execute(
+            "INSERT INTO scans (started_at, roots, options_key) VALUES (?1, ?2, ?3)",
+            params![started_at, serde_json::to_string(roots)?, options_key],
+        )?;
+        let scan_id = conn.last_insert_rowid();
+        let baseline = last_finished(&conn, scan_id)?;
+        conn.execute_batch("BEGIN")?;
+        Ok(Store {
+            conn,
+            scan_id,
+            baseline,
+            options_key: options_key.to_string(),
+            since_commit: 0,
+            last_commit: Instant::now(),
+            counts: StoreCounts::default(),
+        })
+    }
+
+    /// Records one file on disk with its members (`group`: members first, the file last) and
+    /// sets each record's `change`. Returns records of members that were there before and are
+    /// gone now (as last seen, marked `removed`).
+    pub fn record_group(&mut self, group: &mut [FileOutcome]) -> Result<Vec<FileRecord>> {
+        let Some(disk) = group.last().and_then(|o| o.disk.clone()) else {
+            return Ok(Vec::new());
+        };
+        let reused = group.last().and_then(|o| o.reused.clone());
+        let removed = match reused {
+            Some(reused) => {
+                self.keep(&disk, &reused, group)?;
+                self.counts.reused += 1;
+                self.counts.moved += u64::from(reused.moved_from.is_some());
+                Vec::new()
+            }
+            None => {
+                self.counts.read += 1;
+                self.replace(&disk, group)?
+            }
+        };
+        self.since_commit += 1;
+        if self.since_commit >= COMMIT_FILES || self.last_commit.elapsed() >= COMMIT_EVERY {
+            self.conn.execute_batch("COMMIT; BEGIN")?;
+            self.since_commit = 0;
+            self.last_commit = Instant::now();
+        }
+        Ok(removed)
+    }
+
+    /// A reused file: seen in this scan, under its (maybe new) path.
+    fn keep(&mut self, disk: &DiskState, reused: &Reused, group: &[FileOutcome]) -> Result<()> {
+        if reused.moved_from.is_some() {
+            self.conn.execute(
+                "UPDATE files SET path = ?2, path_text = ?3, last_seen_scan = ?4, change_scan = ?4
+                 WHERE id = ?1",
+                params![reused.file_id, disk.path, disk.path_text, self.scan_id],
+            )?;
+            // The records now carry their new paths and the `moved` change.
+            self.conn
+                .execute("DELETE FROM records WHERE file_id = ?1", [reused.file_id])?;
+            self.conn
+                .execute("DELETE FROM findings WHERE file_id = ?1", [reused.file_id])?;
+            self.insert_records(reused.file_id, group)
+        } else {
+            self.conn.execute(
+                "UPDATE files SET last_seen_scan = ?2 WHERE id = ?1",
+                params![reused.file_id, self.scan_id],
+            )?;
+            Ok(())
+        }
+    }
+
+    /// A file read now: compares with what was stored, then replaces it.
+    fn replace(&mut self, disk: &DiskState, group: &mut [FileOutcome]) -> Result<Vec<FileRecord>> {
+        let previous: Option<(i64, DiskState)> = self
+            .conn
+            .query_row(
+                "SELECT id, size, modified_ns, device, inode FROM files WHERE path = ?1",
+                [&disk.path],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        DiskState {
+                            path: disk.path.clone(),
+                            path_text: disk.path_text.clone(),
+                            size: r.get::<_, i64>(1)? as u64,
+                            modified_ns: r.get(2)?,
+                            device: r.get::<_, i64>(3)? as u64,
+                            inode: r.get::<_, i64>(4)? as u64,
+                        },
+                    ))
+                },
+            )
+            .optional()?;
+        let mut gone = Vec::new();
+        match &previous {
+            None => {
+                for outcome in group.iter_mut() {
+                    outcome.record.change = Some(FileChange::plain(ChangeState::New));
+                }
+            }
+            Some((file_id, before)) => {
+                let state = if before == disk {
+                    ChangeState::Unchanged
+                } else {
+                    ChangeState::Changed
+                };
+                let mut old = self.stored_records(*file_id)?;
+                let mut old_occurrences = self.stored_occurrences(*file_id)?;
+                for outcome in group.iter_mut() {
+                    let path = &outcome.record.path;
+                    let change = match old.remove(path) {
+                        None => FileChange::plain(ChangeState::New),
+                        Some(previous) => {
+                            let before = old_occurrences.remove(path).unwrap_or_default();
+                            FileChange {
+                                state,
+                                moved_from: None,
+                                kinds: kind_changes(
+                                    &previous,
+                                    &outcome.record,
+                                    &before,
+                                    &outcome.occurrences,
+                                ),
+                            }
+                        }
+                    };
+                    outcome.record.change = Some(change);
+                }
+                for (_, mut record) in old {
+                    record.change = Some(FileChange::plain(ChangeState::Removed));
+                    gone.push(record);
+                }
+                self.conn
+                    .execute("DELETE FROM files WHERE id = ?1", [file_id])?;
+            }
+        }
+        let reusable = group
+            .last()
+            .is_some_and(|o| o.record.status != crate::inventory::Status::Error);
+        self.conn.execute(
+            "INSERT INTO files (path, path_text, size, modified_ns, device, inode, options_key,
+                                reusable, last_seen_scan, change_scan)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            params![
+                disk.path,
+                disk.path_text,
+                disk.size as i64,
+                disk.modified_ns,
+                disk.device as i64,
+                disk.inode as i64,
+                self.options_key,
+                reusable,
+                self.scan_id
+            ],
+        )?;
+        let file_id = self.conn.last_insert_rowid();
+        self.insert_records(file_id, group)?;
+        Ok(gone)
+    }
+
+    /// Stores a group's records and their occurrences.
+    fn insert_records(&self, file_id: i64, group: &[FileOutcome]) -> Result<()> {
+        let mut records = self.conn.prepare_cached(
+            "INSERT INTO records (file_id, ordinal, path, record) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut findings = self.conn.prepare_cached(
+            "INSERT INTO findings (file_id, record_path, kind, fingerprint, logical, location)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (ordinal, outcome) in group.iter().enumerate() {
+            let record = &outcome.record;
+            records.execute(params![
+                file_id,
+                ordinal as i64,
+                record.path,
+                serde_json::to_string(record)?
+            ])?;
+            for o in &outcome.occurrences {
+                findings.execute(params![
+                    file_id,
+                    record.path,
+                    o.kind,
+                    o.fingerprint,
+                    o.logical,
+                    serde_json::to_string(&o.location)?
+                ])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A stored file's records, by record path.
+    fn stored_records(&self, file_id: i64) -> Result<BTreeMap<String, FileRecord>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT path, record FROM records WHERE file_id = ?1 ORDER BY ordinal",
+        )?;
+        let rows = stmt.query_map([file_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (path, json) = row?;
+            out.insert(path, serde_json::from_str(&json)?);
+        }
+        Ok(out)
+    }
+
+    /// A stored file's occurrences as `(kind, fingerprint, logical)`, by record path.
+    fn stored_occurrences(&self, file_id: i64) -> Result<HashMap<String, BTreeSet<OccurrenceKey>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record_path, kind, fingerprint, logical FROM findings WHERE file_id = ?1",
+        )?;
+        let rows = stmt.query_map([file_id], |r| {
+            Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        })?;
+        let mut out: HashMap<String, BTreeSet<OccurrenceKey>> = HashMap::new();
+        for row in rows {
+            let (path, key) = row?;
+            out.entry(path).or_default().insert(key);
+        }
+        Ok(out)
+    }
+
+    /// Ends the scan. When it covered its roots to the end (`complete`), files under `roots`
+    /// that it did not see are removed from the store and returned (their records as last
+    /// seen that had personal data or gaps, marked `removed`).
+    pub fn finish(
+        mut self,
+        finished_at: &str,
+        roots: &[PathBuf],
+        complete: bool,
+    ) -> Result<(Vec<FileRecord>, StoreCounts)> {
+        let mut removed = Vec::new();
+        if complete {
+            let stale: Vec<(i64, String)> = {
+                let mut stmt = self
+                    .conn
+                    .prepare("SELECT id, path_text FROM files WHERE last_seen_scan < ?1")?;
+                let rows = stmt.query_map([self.scan_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (file_id, path) in stale {
+                if !roots.iter().any(|root| Path::new(&path).starts_with(root)) {
+                    continue;
+                }
+                self.counts.removed += 1;
+                for (_, mut record) in self.stored_records(file_id)? {
+                    let listed = record.personal_data
+                        || record.status != crate::inventory::Status::Complete
+                        || !record.findings.is_empty();
+                    if listed {
+                        record.change = Some(FileChange::plain(ChangeState::Removed));
+                        removed.push(record);
+                    }
+                }
+                self.conn
+                    .execute("DELETE FROM files WHERE id = ?1", [file_id])?;
+            }
+            self.conn.execute(
+                "UPDATE scans SET finished_at = ?2 WHERE id = ?1",
+                params![self.scan_id, finished_at],
+            )?;
+        }
+        self.conn.execute_batch("COMMIT")?;
+        Ok((removed, self.counts))
+    }
+
+    /// The id of this scan.
+    pub fn scan_id(&self) -> i64 {
+        self.scan_id
+    }
+
+    /// The scan whose records count as "before" for this one.
+    pub fn baseline(&self) -> i64 {
+        self.baseline
+    }
+}
+
+/// `(kind, fingerprint, logical place)`.
+type OccurrenceKey = (String, String, String);
+
+/// Per-kind changes between a record before and now: counts, and distinct values at their
+/// logical place added and removed. Kinds without a difference are left out.
+fn kind_changes(
+    before: &FileRecord,
+    after: &FileRecord,
+    before_occurrences: &BTreeSet<OccurrenceKey>,
+    after_occurrences: &[Occurrence],
+) -> BTreeMap<String, KindChange> {
+    let now: BTreeSet<OccurrenceKey> = after_occurrences
+        .iter()
+        .map(|o| (o.kind.clone(), o.fingerprint.clone(), o.logical.clone()))
+        .collect();
+    let mut kinds: BTreeMap<String, KindChange> = BTreeMap::new();
+    for k in &before.findings {
+        kinds.entry(k.kind.clone()).or_default().before = k.count;
+    }
+    for k in &after.findings {
+        kinds.entry(k.kind.clone()).or_default().after = k.count;
+    }
+    for key in now.difference(before_occurrences) {
+        kinds.entry(key.0.clone()).or_default().added += 1;
+    }
+    for key in before_occurrences.difference(&now) {
+        kinds.entry(key.0.clone()).or_default().removed += 1;
+    }
+    kinds.retain(|_, c| c.before != c.after || c.added > 0 || c.removed > 0);
+    kinds
+}
+
+/// Runs the migrations a store has not had yet.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let done: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let done = done as usize;
+    if done > MIGRATIONS.len() {
+        anyhow::bail!(
+            "the store has schema version {done}, newer than this piimap knows ({}): use a newer piimap",
+            MIGRATIONS.len()
+        );
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A worker's read connection: finds what can be reused instead of read.
+pub struct StoreReader {
+    conn: Connection,
+    options_key: String,
+    baseline: i64,
+}
+
+impl StoreReader {
+    /// Opens a read connection to a store that `Store::begin` has set up.
+    pub fn open(path: &Path, options_key: &str, scan_id: i64) -> Result<StoreReader> {
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let baseline = last_finished(&conn, scan_id)?;
+        Ok(StoreReader {
+            conn,
+            options_key: options_key.to_string(),
+            baseline,
+        })
+    }
+
+    /// The stored outcomes of a file on disk that has not changed (same size, modified time
+    /// and identity, read with the same options), found by its path or, when it has moved, by
+    /// its identity. `None`: it must be read.
+    pub fn lookup(&self, disk: &DiskState) -> Result<Option<Vec<FileOutcome>>> {
+        let by_path = self
+            .conn
+            .prepare_cached(
+                "SELECT id, change_scan FROM files WHERE path = ?1 AND size = ?2 AND modified_ns = ?3
+                 AND device = ?4 AND inode = ?5 AND options_key = ?6 AND reusable",
+            )?
+            .query_row(
+                params![
+                    disk.path,
+                    disk.size as i64,
+                    disk.modified_ns,
+                    disk.device as i64,
+                    disk.inode as i64,
+                    self.options_key
+                ],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()?;
+        if let Some((file_id, change_scan)) = by_path {
+            return self.outcomes(file_id, disk, None, change_scan).map(Some);
+        }
+        let known_path: bool = self
+            .conn
+            .prepare_cached("SELECT 1 FROM files WHERE path = ?1")?
+            .exists([&disk.path])?;
+        if known_path || (disk.device == 0 && disk.inode == 0) {
+            return Ok(None);
+        }
+        // A new path: the same file moved here (its old path gone)?
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, path_text FROM files WHERE device = ?1 AND inode = ?2 AND size = ?3
+             AND modified_ns = ?4 AND options_key = ?5 AND reusable",
+        )?;
+        let candidates: Vec<(i64, String)> = stmt
+            .query_map(
+                params![
+                    disk.device as i64,
+                    disk.inode as i64,
+                    disk.size as i64,
+                    disk.modified_ns,
+                    self.options_key
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        for (file_id, old_path) in candidates {
+            if std::fs::symlink_metadata(&old_path).is_err() {
+                return self.outcomes(file_id, disk, Some(old_path), 0).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// A stored file's records as outcomes, with their change: `moved` (paths rewritten),
+    /// the change an interrupted scan recorded after the baseline, or `unchanged`.
+    fn outcomes(
+        &self,
+        file_id: i64,
+        disk: &DiskState,
+        moved_from: Option<String>,
+        change_scan: i64,
+    ) -> Result<Vec<FileOutcome>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT record FROM records WHERE file_id = ?1 ORDER BY ordinal")?;
+        let rows = stmt.query_map([file_id], |r| r.get::<_, String>(0))?;
+        let mut outcomes = Vec::new();
+        for row in rows {
+            let mut record: FileRecord = serde_json::from_str(&row?)?;
+            match &moved_from {
+                Some(old) => {
+                    record.path = format!(
+                        "{}{}",
+                        disk.path_text,
+                        &record.path[old.len().min(record.path.len())..]
+                    );
+                    if let Some(inside) = &mut record.inside {
+                        inside.file = disk.path_text.clone();
+                    }
+                    record.change = Some(FileChange {
+                        moved_from: Some(format!("{old}{}", &record.path[disk.path_text.len()..])),
+                        ..FileChange::plain(ChangeState::Moved)
+                    });
+                }
+                None if change_scan > self.baseline => {}
+                None => record.change = Some(FileChange::plain(ChangeState::Unchanged)),
+            }
+            outcomes.push(FileOutcome::new(record, 0));
+        }
+        let occurrences = self.stored_occurrences(file_id)?;
+        for outcome in &mut outcomes {
+            if let Some(found) = occurrences.get(&outcome_key(outcome, &moved_from, disk)) {
+                outcome.occurrences = found.clone();
+            }
+        }
+        if let Some(last) = outcomes.last_mut() {
+            last.disk = Some(disk.clone());
+            last.reused = Some(Reused {
+                file_id,
+                moved_from,
+            });
+        }
+        Ok(outcomes)
+    }
+
+    /// A stored file's occurrences, by record path as stored.
+    fn stored_occurrences(&self, file_id: i64) -> Result<HashMap<String, Vec<Occurrence>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record_path, kind, fingerprint, logical, location FROM findings WHERE file_id = ?1",
+        )?;
+        let rows = stmt.query_map([file_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out: HashMap<String, Vec<Occurrence>> = HashMap::new();
+        for row in rows {
+            let (path, kind, fingerprint, logical, location) = row?;
+            out.entry(path).or_default().push(Occurrence {
+                kind,
+                fingerprint,
+                logical,
+                location: serde_json::from_str(&location)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The record path an outcome had in the store (before a move rewrote it).
+fn outcome_key(outcome: &FileOutcome, moved_from: &Option<String>, disk: &DiskState) -> String {
+    match moved_from {
+        Some(old) => format!("{old}{}", &outcome.record.path[disk.path_text.len()..]),
+        None => outcome.record.path.clone(),
+    }
+}
+
+impl FileChange {
+    /// A change with no per-kind detail.
+    pub fn plain(state: ChangeState) -> FileChange {
+        FileChange {
+            state,
+            moved_from: None,
+            kinds: BTreeMap::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::{Category, Confidence, KindFindings, Location};
+
+    fn record(counts: &[(&str, u64)]) -> FileRecord {
+        let mut record: FileRecord = serde_json::from_value(serde_json::json!({
+            "path": "a.txt", "size": 1, "modified": null, "format": "text",
+            "status": "complete", "personal_data": true, "findings": []
+        }))
+        .unwrap();
+        record.findings = counts
+            .iter()
+            .map(|(kind, count)| KindFindings {
+                kind: kind.to_string(),
+                category: Category::Identification,
+                personal: true,
+                count: *count,
+                distinct: *count,
+                distinct_capped: false,
+                max_confidence: Confidence::High,
+                samples: Vec::new(),
+                values: None,
+            })
+            .collect();
+        record
+    }
+
+    fn occurrence(kind: &str, fingerprint: &str, logical: &str) -> Occurrence {
+        Occurrence {
+            kind: kind.into(),
+            fingerprint: fingerprint.into(),
+            logical: logical.into(),
+            location: Location::default(),
+        }
+    }
+
+    #[test]
+    fn kind_changes_count_values_at_their_place_and_leave_out_the_unchanged() {
+        let before_set: BTreeSet<OccurrenceKey> = [
+            ("lv_personal_code".into(), "aa".into(), "Saraksts!C2".into()),
+            ("email".into(), "bb".into(), String::new()),
+        ]
+        .into();
+        let after = [
+            // The same code in another cell: one removed, one added.
+            occurrence("lv_personal_code", "aa", "Saraksts!C3"),
+            occurrence("email", "bb", ""),
+        ];
+        let changes = kind_changes(
+            &record(&[("lv_personal_code", 1), ("email", 1)]),
+            &record(&[("lv_personal_code", 1), ("email", 1)]),
+            &before_set,
+            &after,
+        );
+        assert_eq!(
+            changes,
+            BTreeMap::from([(
+                "lv_personal_code".to_string(),
+                KindChange {
+                    before: 1,
+                    after: 1,
+                    added: 1,
+                    removed: 1
+                }
+            )])
+        );
+    }
+
+    #[test]
+    fn migrations_run_once_and_a_newer_store_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        let err = migrate(&mut conn).unwrap_err().to_string();
+        assert!(err.contains("newer than this piimap knows"), "{err}");
+    }
+}
