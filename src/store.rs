@@ -51,13 +51,12 @@ CREATE TABLE records (
 );
 CREATE TABLE findings (
     file_id     INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
-    record_path TEXT NOT NULL,
+    ordinal     INTEGER NOT NULL,
     kind        TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     logical     TEXT NOT NULL,
     location    TEXT NOT NULL
 );
-CREATE INDEX findings_fingerprint ON findings(fingerprint);
 CREATE INDEX findings_file ON findings(file_id);
 "#];
 
@@ -121,7 +120,9 @@ impl Store {
     ) -> Result<Store> {
         let mut conn = connect(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         #[cfg(unix)]
         {
@@ -129,6 +130,8 @@ impl Store {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        // A 64 MiB page cache: inserts into a large store stay in memory until commit.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         migrate(&mut conn)?;
         conn.execute(
             "INSERT INTO scans (started_at, roots, options_key) VALUES (?1, ?2, ?3)",
@@ -192,10 +195,9 @@ impl Store {
                 .execute("DELETE FROM findings WHERE file_id = ?1", [reused.file_id])?;
             self.insert_records(reused.file_id, group)
         } else {
-            self.conn.execute(
-                "UPDATE files SET last_seen_scan = ?2 WHERE id = ?1",
-                params![reused.file_id, self.scan_id],
-            )?;
+            self.conn
+                .prepare_cached("UPDATE files SET last_seen_scan = ?2 WHERE id = ?1")?
+                .execute(params![reused.file_id, self.scan_id])?;
             Ok(())
         }
     }
@@ -204,23 +206,22 @@ impl Store {
     fn replace(&mut self, disk: &DiskState, group: &mut [FileOutcome]) -> Result<Vec<FileRecord>> {
         let previous: Option<(i64, DiskState)> = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id, size, modified_ns, device, inode FROM files WHERE path = ?1",
-                [&disk.path],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        DiskState {
-                            path: disk.path.clone(),
-                            path_text: disk.path_text.clone(),
-                            size: r.get::<_, i64>(1)? as u64,
-                            modified_ns: r.get(2)?,
-                            device: r.get::<_, i64>(3)? as u64,
-                            inode: r.get::<_, i64>(4)? as u64,
-                        },
-                    ))
-                },
-            )
+            )?
+            .query_row([&disk.path], |r| {
+                Ok((
+                    r.get(0)?,
+                    DiskState {
+                        path: disk.path.clone(),
+                        path_text: disk.path_text.clone(),
+                        size: r.get::<_, i64>(1)? as u64,
+                        modified_ns: r.get(2)?,
+                        device: r.get::<_, i64>(3)? as u64,
+                        inode: r.get::<_, i64>(4)? as u64,
+                    },
+                ))
+            })
             .optional()?;
         let mut gone = Vec::new();
         match &previous {
@@ -262,17 +263,20 @@ impl Store {
                     gone.push(record);
                 }
                 self.conn
-                    .execute("DELETE FROM files WHERE id = ?1", [file_id])?;
+                    .prepare_cached("DELETE FROM files WHERE id = ?1")?
+                    .execute([file_id])?;
             }
         }
         let reusable = group
             .last()
             .is_some_and(|o| o.record.status != crate::inventory::Status::Error);
-        self.conn.execute(
-            "INSERT INTO files (path, path_text, size, modified_ns, device, inode, options_key,
+        self.conn
+            .prepare_cached(
+                "INSERT INTO files (path, path_text, size, modified_ns, device, inode, options_key,
                                 reusable, last_seen_scan, change_scan)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-            params![
+            )?
+            .execute(params![
                 disk.path,
                 disk.path_text,
                 disk.size as i64,
@@ -282,8 +286,7 @@ impl Store {
                 self.options_key,
                 reusable,
                 self.scan_id
-            ],
-        )?;
+            ])?;
         let file_id = self.conn.last_insert_rowid();
         self.insert_records(file_id, group)?;
         Ok(gone)
@@ -295,7 +298,7 @@ impl Store {
             "INSERT INTO records (file_id, ordinal, path, record) VALUES (?1, ?2, ?3, ?4)",
         )?;
         let mut findings = self.conn.prepare_cached(
-            "INSERT INTO findings (file_id, record_path, kind, fingerprint, logical, location)
+            "INSERT INTO findings (file_id, ordinal, kind, fingerprint, logical, location)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for (ordinal, outcome) in group.iter().enumerate() {
@@ -309,7 +312,7 @@ impl Store {
             for o in &outcome.occurrences {
                 findings.execute(params![
                     file_id,
-                    record.path,
+                    ordinal as i64,
                     o.kind,
                     o.fingerprint,
                     o.logical,
@@ -339,7 +342,9 @@ impl Store {
     /// A stored file's occurrences as `(kind, fingerprint, logical)`, by record path.
     fn stored_occurrences(&self, file_id: i64) -> Result<HashMap<String, BTreeSet<OccurrenceKey>>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT record_path, kind, fingerprint, logical FROM findings WHERE file_id = ?1",
+            "SELECT r.path, d.kind, d.fingerprint, d.logical
+             FROM findings d JOIN records r ON r.file_id = d.file_id AND r.ordinal = d.ordinal
+             WHERE d.file_id = ?1",
         )?;
         let rows = stmt.query_map([file_id], |r| {
             Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -468,7 +473,10 @@ pub struct StoreReader {
 impl StoreReader {
     /// Opens a read connection to a store that `Store::begin` has set up.
     pub fn open(path: &Path, options_key: &str, scan_id: i64) -> Result<StoreReader> {
-        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let conn = connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         let baseline = last_finished(&conn, scan_id)?;
         Ok(StoreReader {
             conn,
@@ -570,7 +578,11 @@ impl StoreReader {
             }
             outcomes.push(FileOutcome::new(record, 0));
         }
-        let occurrences = self.stored_occurrences(file_id)?;
+        // Occurrences are only needed to store a moved file's records again.
+        let occurrences = match moved_from {
+            Some(_) => self.stored_occurrences(file_id)?,
+            None => HashMap::new(),
+        };
         for outcome in &mut outcomes {
             if let Some(found) = occurrences.get(&outcome_key(outcome, &moved_from, disk)) {
                 outcome.occurrences = found.clone();
@@ -589,7 +601,9 @@ impl StoreReader {
     /// A stored file's occurrences, by record path as stored.
     fn stored_occurrences(&self, file_id: i64) -> Result<HashMap<String, Vec<Occurrence>>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT record_path, kind, fingerprint, logical, location FROM findings WHERE file_id = ?1",
+            "SELECT r.path, d.kind, d.fingerprint, d.logical, d.location
+             FROM findings d JOIN records r ON r.file_id = d.file_id AND r.ordinal = d.ordinal
+             WHERE d.file_id = ?1",
         )?;
         let rows = stmt.query_map([file_id], |r| {
             Ok((
