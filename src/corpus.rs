@@ -556,7 +556,7 @@ fn csv_table(rng: &mut Rng, rows: usize) -> (String, Vec<(&'static str, String)>
 }
 
 /// Columns of the generated workbook's people list.
-const WORKBOOK_HEADER: [&str; 8] = [
+const WORKBOOK_HEADER: [&str; 9] = [
     "Nr.p.k.",
     "Vārds",
     "Uzvārds",
@@ -564,6 +564,7 @@ const WORKBOOK_HEADER: [&str; 8] = [
     "E-pasts",
     "Tālrunis",
     "Konts",
+    "Kartes numurs",
     "Summa",
 ];
 
@@ -626,6 +627,13 @@ fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Vec<(&'stati
         let (mail_w, mail) = email(rng);
         let (national, tel) = phone(rng);
         let (iban_w, iban) = iban(rng);
+        let (_, pan) = card(rng);
+        // A 16-digit card typed as a number: Excel keeps 15 significant digits (reference §6).
+        let typed = if pan.len() == 16 {
+            format!("{}0", &pan[..15])
+        } else {
+            pan.clone()
+        };
         let values = [
             i.to_string(),
             rng.pick(FIRST_NAMES).to_string(),
@@ -634,6 +642,7 @@ fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Vec<(&'stati
             mail_w,
             format!("+371 {national}"),
             iban_w,
+            typed,
             format!("{}.{:02}", rng.below(5000), rng.below(100)),
         ];
         zip.write_all(row_xml(i + 1, &values).as_bytes())?;
@@ -642,6 +651,7 @@ fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Vec<(&'stati
             ("email", mail),
             ("phone", tel),
             ("iban", iban),
+            ("payment_card", pan),
         ]);
     }
     zip.write_all(b"</sheetData></worksheet>")?;

@@ -697,7 +697,7 @@ impl<'s> Worker<'s> {
                 return;
             }
             let class = label.and_then(|h| classes.classify(h));
-            let restored = tables::restore_leading_zero(class, text);
+            let restored = tables::restore_spreadsheet_number(class, text);
             let text = restored.as_deref().unwrap_or(text);
             tables::scan_labelled(detector, label, text, &mut segment, pending);
             // The column of a cell under a header: its letters.

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::detect::columns::{ColumnClass, ColumnClasses};
+use crate::detect::validators::luhn_check_digit;
 use crate::detect::{Detector, Finding};
 use crate::extract::delimited::{DelimitedTable, NumberField};
 use crate::extract::spreadsheet::column_name;
@@ -31,13 +32,24 @@ pub fn scan_labelled(
     start
 }
 
-/// A personal code that a spreadsheet kept as a number lost its leading zero (reference §1.5):
-/// ten digits in a `personal_code` column get it back.
-pub fn restore_leading_zero(class: Option<&ColumnClass>, value: &str) -> Option<String> {
-    (class.is_some_and(|c| c.class == "personal_code")
-        && value.len() == 10
-        && value.bytes().all(|b| b.is_ascii_digit()))
-    .then(|| format!("0{value}"))
+/// Restores the digits a spreadsheet lost by keeping a value as a number (reference §1.5, §6):
+/// ten digits in a `personal_code` column get their leading zero back; sixteen digits ending in
+/// 0 that fail Luhn in a `payment_card` column get back the last digit Excel's 15 significant
+/// digits dropped. That digit is a card number's Luhn check digit, so it follows from the rest.
+pub fn restore_spreadsheet_number(class: Option<&ColumnClass>, value: &str) -> Option<String> {
+    let class = class?.class.as_str();
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match (class, value.len()) {
+        ("personal_code", 10) => Some(format!("0{value}")),
+        ("payment_card", 16) if value.ends_with('0') => {
+            let digits: Vec<u8> = value.bytes().map(|b| b - b'0').collect();
+            let check = luhn_check_digit(&digits[..15]);
+            (check != 0).then(|| format!("{}{check}", &value[..15]))
+        }
+        _ => None,
+    }
 }
 
 /// Per-column statistics of a table: values below the header and findings per kind.
@@ -262,7 +274,7 @@ impl<'c> CsvView<'c> {
             let Some((header, class)) = self.header_of(number.column) else {
                 continue;
             };
-            let Some(restored) = restore_leading_zero(class, &number.digits) else {
+            let Some(restored) = restore_spreadsheet_number(class, &number.digits) else {
                 continue;
             };
             scan_labelled(
@@ -313,4 +325,49 @@ fn cell_name(row: u64, column: usize) -> String {
 
 fn column_letters(column: usize) -> String {
     column_name(u32::try_from(column).unwrap_or(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(name: &str) -> ColumnClass {
+        ColumnClass {
+            class: name.into(),
+            category: crate::inventory::Category::Identification,
+            kind: None,
+            stems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn spreadsheet_numbers_get_their_lost_digits_back() {
+        let code = class("personal_code");
+        assert_eq!(
+            restore_spreadsheet_number(Some(&code), "1017512345").as_deref(),
+            Some("01017512345")
+        );
+        let card = class("payment_card");
+        // Reference §6: Excel keeps 15 significant digits, so 4111 1111 1111 1111 (a test
+        // Visa number) typed as a number becomes 4111111111111110.
+        assert_eq!(
+            restore_spreadsheet_number(Some(&card), "4111111111111110").as_deref(),
+            Some("4111111111111111")
+        );
+        // A number that passes Luhn as it is, or does not end in 0, was not cut.
+        assert_eq!(
+            restore_spreadsheet_number(Some(&card), "5500000000000004"),
+            None
+        );
+        assert_eq!(
+            restore_spreadsheet_number(Some(&card), "4111111111111111"),
+            None
+        );
+        // Only under a header that says so.
+        assert_eq!(restore_spreadsheet_number(None, "4111111111111110"), None);
+        assert_eq!(
+            restore_spreadsheet_number(Some(&code), "4111111111111110"),
+            None
+        );
+    }
 }

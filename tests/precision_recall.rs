@@ -82,7 +82,8 @@ fn every_kind_reaches_the_precision_and_recall_target() {
         ok &= precision >= 0.98 && recall >= 0.98 && *tp > 0;
     }
     eprintln!("{report}");
-    // Text: seven kinds; the workbook: personal codes, e-mails, phones, IBANs.
-    assert_eq!(score.len(), 11, "{report}");
+    // Text: seven kinds; the workbook: personal codes, e-mails, phones, IBANs, cards (16-digit
+    // ones typed as numbers, their last digit lost).
+    assert_eq!(score.len(), 12, "{report}");
     assert!(ok, "{report}");
 }

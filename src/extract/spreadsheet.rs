@@ -223,9 +223,10 @@ impl<'s> Table<'s> {
     }
 }
 
-/// The text of a cell: strings as they are, whole numbers without exponent or decimals (a
-/// personal code or card typed as a number), nothing for fractions, dates, booleans, errors.
-/// Returns the text and whether the cell is a number.
+/// The text of a cell: strings as they are, whole numbers of up to 16 digits without exponent
+/// or decimals (a personal code or card typed as a number; Excel keeps 15 significant digits,
+/// so a 16-digit card arrives with its last digit 0), nothing for fractions, dates, booleans,
+/// errors. Returns the text and whether the cell is a number.
 fn cell_text<T: DataType>(value: &T) -> Option<(Cow<'_, str>, bool)> {
     if let Some(s) = value.get_string() {
         return Some((Cow::Borrowed(s), false));
@@ -234,7 +235,7 @@ fn cell_text<T: DataType>(value: &T) -> Option<(Cow<'_, str>, bool)> {
         return Some((Cow::Owned(i.to_string()), true));
     }
     let f = value.get_float()?;
-    (f.fract() == 0.0 && f.abs() < 1e15).then(|| (Cow::Owned(format!("{f:.0}")), true))
+    (f.fract() == 0.0 && f.abs() < 1e16).then(|| (Cow::Owned(format!("{f:.0}")), true))
 }
 
 /// The A1 reference of a zero-based `(row, column)`: `(6, 2)` → `C7`.
