@@ -681,3 +681,38 @@ fn the_file_time_cap_is_reported_not_mistaken_for_damage() {
     let uncapped = env.scan(&["--max-file-time", "0"]);
     assert_eq!(uncapped.code, 0, "{}", uncapped.stderr);
 }
+
+/// Regression: `-o /dev/null` once renamed a temporary file over the device, leaving a regular
+/// file there (and breaking every later reader of /dev/null on the machine). An output that
+/// exists and is not a regular file is written in place. Tested on a FIFO, never on the real
+/// /dev/null.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_not_a_regular_file_is_written_in_place() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let env = TestEnv::new();
+    env.write("a.txt", "personas kods 161175-19997\n");
+    let fifo = env.temp.path().join("inventory.fifo");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::fs::File::open(&fifo)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        })
+    };
+    let mut cmd = env.command();
+    cmd.arg("scan").arg(&env.root).args(["-q", "-o"]).arg(&fifo);
+    let scan = harness::run(cmd);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    // Checked before joining: a replaced FIFO would leave the reader waiting for ever.
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    let inventory: Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert_eq!(inventory["files"].as_array().unwrap().len(), 1);
+}

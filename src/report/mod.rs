@@ -34,6 +34,9 @@ enum Line<'a> {
 /// Where the inventory goes.
 enum Destination {
     Stdout(BufWriter<io::Stdout>),
+    /// An existing target that is not a regular file (`/dev/null`, a FIFO, a terminal): written
+    /// in place. Renaming a temporary file over it would replace the device itself.
+    Special(BufWriter<std::fs::File>),
     /// A temporary file beside the target, renamed over it when the scan finishes.
     File {
         temp: BufWriter<tempfile::NamedTempFile>,
@@ -51,8 +54,17 @@ pub struct InventoryWriter {
 impl InventoryWriter {
     /// Writes to stdout, or to `path` (atomically, owner-only permissions).
     pub fn create(path: Option<&Path>, format: OutputFormat) -> Result<InventoryWriter> {
+        let special = path
+            .and_then(|p| std::fs::metadata(p).ok())
+            .is_some_and(|m| !m.is_file());
         let dest = match path {
             None => Destination::Stdout(BufWriter::new(io::stdout())),
+            Some(target) if special => Destination::Special(BufWriter::new(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(target)
+                    .with_context(|| format!("cannot write to {}", target.display()))?,
+            )),
             Some(target) => {
                 let dir = target
                     .parent()
@@ -80,13 +92,14 @@ impl InventoryWriter {
     pub fn temp_path(&self) -> Option<&Path> {
         match &self.dest {
             Destination::File { temp, .. } => Some(temp.get_ref().path()),
-            Destination::Stdout(_) => None,
+            Destination::Stdout(_) | Destination::Special(_) => None,
         }
     }
 
     fn out(&mut self) -> &mut dyn Write {
         match &mut self.dest {
             Destination::Stdout(w) => w,
+            Destination::Special(w) => w,
             Destination::File { temp, .. } => temp,
         }
     }
@@ -146,6 +159,7 @@ impl InventoryWriter {
             Destination::Stdout(mut w) => {
                 w.flush().context("cannot write the inventory to stdout")?
             }
+            Destination::Special(mut w) => w.flush().context("cannot write the inventory")?,
             Destination::File { temp, target } => {
                 let temp = temp.into_inner().map_err(|e| e.into_error())?;
                 temp.as_file().sync_all()?;
