@@ -164,7 +164,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
                 .reason
                 .as_ref()
                 .is_some_and(|r| r.code.leaves_gap());
-            if outcome.is_listed() {
+            if outcome.record.is_listed() {
                 writer.record(&outcome.record)?;
             }
         }

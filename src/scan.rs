@@ -173,18 +173,6 @@ impl FileOutcome {
             reused: None,
         }
     }
-
-    /// Whether the inventory lists this file: it has findings, was not fully scanned, or its
-    /// findings changed since the previous scan (a file cleaned of personal data is news).
-    pub fn is_listed(&self) -> bool {
-        self.record.status != Status::Complete
-            || !self.record.findings.is_empty()
-            || self
-                .record
-                .change
-                .as_ref()
-                .is_some_and(|c| !c.kinds.is_empty())
-    }
 }
 
 /// A configured scanner.
@@ -335,12 +323,13 @@ impl<'s> Worker<'s> {
     fn process(&mut self, item: WalkItem, out: &mut Vec<FileOutcome>) {
         let outcome = match item {
             WalkItem::File(path) => {
+                // One stat serves the store's comparison and the scan.
+                let meta = fs::metadata(&path);
                 // With a store: an unchanged file's records are taken from it, unread.
-                let disk = self.store.as_ref().and_then(|_| {
-                    fs::metadata(&path)
-                        .ok()
-                        .map(|meta| DiskState::of(&path, &meta))
-                });
+                let disk = match (&self.store, &meta) {
+                    (Some(_), Ok(meta)) => Some(DiskState::of(&path, meta)),
+                    _ => None,
+                };
                 let full = self.scanner.options.store.as_ref().is_some_and(|s| s.full);
                 if let (Some(store), Some(disk), false) = (&self.store, &disk, full) {
                     match store.lookup(disk) {
@@ -352,10 +341,9 @@ impl<'s> Worker<'s> {
                         Err(e) => eprintln!("piimap: warning: store lookup failed: {e:#}"),
                     }
                 }
-                let outcome = catch_unwind(AssertUnwindSafe(|| self.scan_file(&path, out)));
-                let mut outcome = outcome.unwrap_or_else(|panic| {
-                    let meta = fs::metadata(&path).ok();
-                    self.panicked(&Subject::on_disk(&path, meta.as_ref()), &*panic)
+                let scanned = catch_unwind(AssertUnwindSafe(|| self.scan_file(&path, &meta, out)));
+                let mut outcome = scanned.unwrap_or_else(|panic| {
+                    self.panicked(&Subject::on_disk(&path, meta.as_ref().ok()), &*panic)
                 });
                 outcome.disk = disk;
                 outcome
@@ -425,8 +413,13 @@ impl<'s> Worker<'s> {
         )
     }
 
-    fn scan_file(&mut self, path: &Path, out: &mut Vec<FileOutcome>) -> FileOutcome {
-        let meta = match fs::metadata(path) {
+    fn scan_file(
+        &mut self,
+        path: &Path,
+        meta: &io::Result<fs::Metadata>,
+        out: &mut Vec<FileOutcome>,
+    ) -> FileOutcome {
+        let meta = match meta {
             Ok(m) => m,
             Err(e) => {
                 return not_scanned(
@@ -437,7 +430,7 @@ impl<'s> Worker<'s> {
                 );
             }
         };
-        let subject = Subject::on_disk(path, Some(&meta));
+        let subject = Subject::on_disk(path, Some(meta));
         let max = self.scanner.options.max_file_size;
         if meta.len() > max {
             let message = format!("{} bytes is over --max-file-size {max}", meta.len());
@@ -689,10 +682,15 @@ impl<'s> Worker<'s> {
         let (detector, pending) = (&mut self.detector, &mut self.findings);
         let deadline = self.deadline;
         let mut stopped = false;
+        let mut segments = 0u64;
         let read = extract(reader, &mut |location, text, label| {
             // Parsers that hold the whole document (PDF, xls, ods) no longer read from the
-            // file: stop scanning what they hand over once the time is up.
-            stopped = stopped || deadline.is_some_and(|d| Instant::now() >= d);
+            // file: stop scanning what they hand over once the time is up (the clock is read
+            // every 256 segments, not for every cell).
+            segments += 1;
+            if segments.is_multiple_of(256) {
+                stopped |= deadline.is_some_and(|d| Instant::now() >= d);
+            }
             if stopped {
                 return;
             }

@@ -236,29 +236,39 @@ impl Store {
                 } else {
                     ChangeState::Changed
                 };
-                let mut old = self.stored_records(*file_id)?;
-                let mut old_occurrences = self.stored_occurrences(*file_id)?;
+                let mut occurrences = occurrences_of(&self.conn, *file_id)?;
+                // Stored records by path, each with its `(kind, fingerprint, place)` set.
+                let mut old: BTreeMap<String, (FileRecord, BTreeSet<OccurrenceKey>)> =
+                    records_of(&self.conn, *file_id)?
+                        .into_iter()
+                        .enumerate()
+                        .map(|(ordinal, record)| {
+                            let keys = occurrences
+                                .remove(&(ordinal as i64))
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|o| (o.kind, o.fingerprint, o.logical))
+                                .collect();
+                            (record.path.clone(), (record, keys))
+                        })
+                        .collect();
                 for outcome in group.iter_mut() {
-                    let path = &outcome.record.path;
-                    let change = match old.remove(path) {
+                    let change = match old.remove(&outcome.record.path) {
                         None => FileChange::plain(ChangeState::New),
-                        Some(previous) => {
-                            let before = old_occurrences.remove(path).unwrap_or_default();
-                            FileChange {
-                                state,
-                                moved_from: None,
-                                kinds: kind_changes(
-                                    &previous,
-                                    &outcome.record,
-                                    &before,
-                                    &outcome.occurrences,
-                                ),
-                            }
-                        }
+                        Some((previous, before)) => FileChange {
+                            state,
+                            moved_from: None,
+                            kinds: kind_changes(
+                                &previous,
+                                &outcome.record,
+                                &before,
+                                &outcome.occurrences,
+                            ),
+                        },
                     };
                     outcome.record.change = Some(change);
                 }
-                for (_, mut record) in old {
+                for (_, (mut record, _)) in old {
                     record.change = Some(FileChange::plain(ChangeState::Removed));
                     gone.push(record);
                 }
@@ -323,40 +333,6 @@ impl Store {
         Ok(())
     }
 
-    /// A stored file's records, by record path.
-    fn stored_records(&self, file_id: i64) -> Result<BTreeMap<String, FileRecord>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT path, record FROM records WHERE file_id = ?1 ORDER BY ordinal",
-        )?;
-        let rows = stmt.query_map([file_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut out = BTreeMap::new();
-        for row in rows {
-            let (path, json) = row?;
-            out.insert(path, serde_json::from_str(&json)?);
-        }
-        Ok(out)
-    }
-
-    /// A stored file's occurrences as `(kind, fingerprint, logical)`, by record path.
-    fn stored_occurrences(&self, file_id: i64) -> Result<HashMap<String, BTreeSet<OccurrenceKey>>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT r.path, d.kind, d.fingerprint, d.logical
-             FROM findings d JOIN records r ON r.file_id = d.file_id AND r.ordinal = d.ordinal
-             WHERE d.file_id = ?1",
-        )?;
-        let rows = stmt.query_map([file_id], |r| {
-            Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
-        })?;
-        let mut out: HashMap<String, BTreeSet<OccurrenceKey>> = HashMap::new();
-        for row in rows {
-            let (path, key) = row?;
-            out.entry(path).or_default().insert(key);
-        }
-        Ok(out)
-    }
-
     /// Ends the scan. When it covered its roots to the end (`complete`), files under `roots`
     /// that it did not see are removed from the store and returned (their records as last
     /// seen that had personal data or gaps, marked `removed`).
@@ -380,11 +356,8 @@ impl Store {
                     continue;
                 }
                 self.counts.removed += 1;
-                for (_, mut record) in self.stored_records(file_id)? {
-                    let listed = record.personal_data
-                        || record.status != crate::inventory::Status::Complete
-                        || !record.findings.is_empty();
-                    if listed {
+                for mut record in records_of(&self.conn, file_id)? {
+                    if record.is_listed() {
                         record.change = Some(FileChange::plain(ChangeState::Removed));
                         removed.push(record);
                     }
@@ -551,42 +524,33 @@ impl StoreReader {
         moved_from: Option<String>,
         change_scan: i64,
     ) -> Result<Vec<FileOutcome>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT record FROM records WHERE file_id = ?1 ORDER BY ordinal")?;
-        let rows = stmt.query_map([file_id], |r| r.get::<_, String>(0))?;
+        // Occurrences are only needed to store a moved file's records again.
+        let mut occurrences = match moved_from {
+            Some(_) => occurrences_of(&self.conn, file_id)?,
+            None => HashMap::new(),
+        };
         let mut outcomes = Vec::new();
-        for row in rows {
-            let mut record: FileRecord = serde_json::from_str(&row?)?;
+        for (ordinal, mut record) in records_of(&self.conn, file_id)?.into_iter().enumerate() {
             match &moved_from {
                 Some(old) => {
-                    record.path = format!(
-                        "{}{}",
-                        disk.path_text,
-                        &record.path[old.len().min(record.path.len())..]
-                    );
+                    // The stored path starts with the file's old path (`old!/member`).
+                    let stored = std::mem::take(&mut record.path);
+                    let member = stored.strip_prefix(old.as_str()).unwrap_or_default();
+                    record.path = format!("{}{member}", disk.path_text);
                     if let Some(inside) = &mut record.inside {
                         inside.file = disk.path_text.clone();
                     }
                     record.change = Some(FileChange {
-                        moved_from: Some(format!("{old}{}", &record.path[disk.path_text.len()..])),
+                        moved_from: Some(stored),
                         ..FileChange::plain(ChangeState::Moved)
                     });
                 }
                 None if change_scan > self.baseline => {}
                 None => record.change = Some(FileChange::plain(ChangeState::Unchanged)),
             }
-            outcomes.push(FileOutcome::new(record, 0));
-        }
-        // Occurrences are only needed to store a moved file's records again.
-        let occurrences = match moved_from {
-            Some(_) => self.stored_occurrences(file_id)?,
-            None => HashMap::new(),
-        };
-        for outcome in &mut outcomes {
-            if let Some(found) = occurrences.get(&outcome_key(outcome, &moved_from, disk)) {
-                outcome.occurrences = found.clone();
-            }
+            let mut outcome = FileOutcome::new(record, 0);
+            outcome.occurrences = occurrences.remove(&(ordinal as i64)).unwrap_or_default();
+            outcomes.push(outcome);
         }
         if let Some(last) = outcomes.last_mut() {
             last.disk = Some(disk.clone());
@@ -597,43 +561,45 @@ impl StoreReader {
         }
         Ok(outcomes)
     }
-
-    /// A stored file's occurrences, by record path as stored.
-    fn stored_occurrences(&self, file_id: i64) -> Result<HashMap<String, Vec<Occurrence>>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT r.path, d.kind, d.fingerprint, d.logical, d.location
-             FROM findings d JOIN records r ON r.file_id = d.file_id AND r.ordinal = d.ordinal
-             WHERE d.file_id = ?1",
-        )?;
-        let rows = stmt.query_map([file_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut out: HashMap<String, Vec<Occurrence>> = HashMap::new();
-        for row in rows {
-            let (path, kind, fingerprint, logical, location) = row?;
-            out.entry(path).or_default().push(Occurrence {
-                kind,
-                fingerprint,
-                logical,
-                location: serde_json::from_str(&location)?,
-            });
-        }
-        Ok(out)
-    }
 }
 
-/// The record path an outcome had in the store (before a move rewrote it).
-fn outcome_key(outcome: &FileOutcome, moved_from: &Option<String>, disk: &DiskState) -> String {
-    match moved_from {
-        Some(old) => format!("{old}{}", &outcome.record.path[disk.path_text.len()..]),
-        None => outcome.record.path.clone(),
+/// A stored file's records, in order (their index is their ordinal).
+fn records_of(conn: &Connection, file_id: i64) -> Result<Vec<FileRecord>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT record FROM records WHERE file_id = ?1 ORDER BY ordinal")?;
+    let rows = stmt.query_map([file_id], |r| r.get::<_, String>(0))?;
+    let mut records = Vec::new();
+    for row in rows {
+        records.push(serde_json::from_str(&row?)?);
     }
+    Ok(records)
+}
+
+/// A stored file's occurrences, by the ordinal of their record.
+fn occurrences_of(conn: &Connection, file_id: i64) -> Result<HashMap<i64, Vec<Occurrence>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ordinal, kind, fingerprint, logical, location FROM findings WHERE file_id = ?1",
+    )?;
+    let rows = stmt.query_map([file_id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out: HashMap<i64, Vec<Occurrence>> = HashMap::new();
+    for row in rows {
+        let (ordinal, kind, fingerprint, logical, location) = row?;
+        out.entry(ordinal).or_default().push(Occurrence {
+            kind,
+            fingerprint,
+            logical,
+            location: serde_json::from_str(&location)?,
+        });
+    }
+    Ok(out)
 }
 
 impl FileChange {

@@ -120,8 +120,7 @@ fn a_rules_directory_can_replace_the_column_classes() {
         "[[column]]\nclass = \"nationality\"\ncategory = \"special_category\"\nstems = [\"tautība\"]\n",
     )
     .unwrap();
-    let xlsx = std::fs::read(harness::repo().join("tests/fixtures/spreadsheets/darbinieki.xlsx"));
-    env.write("t.xlsx", xlsx.unwrap());
+    env.copy_fixture("spreadsheets/darbinieki.xlsx", "t.xlsx");
     let scan = env.scan(&["--rules", dir.to_str().unwrap()]);
     let columns = scan.file("t.xlsx")["columns"].as_array().unwrap().clone();
     let classed: Vec<_> = columns.iter().filter(|c| !c["class"].is_null()).collect();

@@ -550,16 +550,11 @@ fn an_extraction_cap_that_bites_is_reported() {
     env.write("liels.docx", docx(&paragraphs));
     let capped = env.scan(&["--max-extracted-size", "4K"]);
     assert_eq!(capped.code, 3);
-    let rec = capped.file("liels.docx");
-    assert_eq!(
-        (rec["status"].as_str(), rec["reason"]["code"].as_str()),
-        (Some("partial"), Some("limit_exceeded"))
-    );
-    assert!(
-        rec["reason"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("word/document.xml")
+    capped.assert_cut(
+        "liels.docx",
+        "partial",
+        "limit_exceeded",
+        "word/document.xml",
     );
     assert_eq!(
         capped.kind("liels.docx", "lv_personal_code").unwrap()["samples"][0]["location"],
@@ -575,8 +570,7 @@ fn an_extraction_cap_that_bites_is_reported() {
 #[test]
 fn archive_caps_are_listed_where_they_bite() {
     let env = TestEnv::new();
-    let zip = std::fs::read(harness::repo().join("tests/fixtures/containers/arhivs.zip")).unwrap();
-    env.write("arhivs.zip", zip);
+    env.copy_fixture("containers/arhivs.zip", "arhivs.zip");
     let scan = env.scan(&["--max-archive-depth", "2", "--max-archive-members", "3"]);
     assert_eq!(scan.code, 3);
     let outer = scan.file("arhivs.zip");
@@ -611,9 +605,7 @@ fn archive_caps_are_listed_where_they_bite() {
 #[test]
 fn metadata_names_are_masked_unless_revealed() {
     let env = TestEnv::new();
-    let docx =
-        std::fs::read(harness::repo().join("tests/fixtures/documents/iesniegums.docx")).unwrap();
-    env.write("iesniegums.docx", docx);
+    env.copy_fixture("documents/iesniegums.docx", "iesniegums.docx");
     let scan = env.scan(&[]);
     assert!(!scan.stdout.contains("Bērziņa") && !scan.stdout.contains("Ozoliņš"));
     let metadata = scan.file("iesniegums.docx")["metadata"].clone();
@@ -632,24 +624,16 @@ fn metadata_names_are_masked_unless_revealed() {
 #[test]
 fn the_sheet_cell_cap_is_reported_where_it_bites() {
     let env = TestEnv::new();
-    let xlsx =
-        std::fs::read(harness::repo().join("tests/fixtures/spreadsheets/darbinieki.xlsx")).unwrap();
-    env.write("darbinieki.xlsx", xlsx);
+    env.copy_fixture("spreadsheets/darbinieki.xlsx", "darbinieki.xlsx");
     let full = env.scan(&[]);
     assert_eq!(full.file("darbinieki.xlsx")["status"], "complete");
     let capped = env.scan(&["--max-cells", "12"]);
     assert_eq!(capped.code, 3);
-    let rec = capped.file("darbinieki.xlsx");
-    assert_eq!(
-        (rec["status"].as_str(), rec["reason"]["code"].as_str()),
-        (Some("partial"), Some("limit_exceeded"))
-    );
-    assert!(
-        rec["reason"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Darbinieki: stopped after 12 cells (--max-cells)"),
-        "{rec}"
+    capped.assert_cut(
+        "darbinieki.xlsx",
+        "partial",
+        "limit_exceeded",
+        "Darbinieki: stopped after 12 cells (--max-cells)",
     );
     let count = |scan: &harness::Scan| {
         scan.kind("darbinieki.xlsx", "lv_personal_code")
@@ -664,8 +648,7 @@ fn the_sheet_cell_cap_is_reported_where_it_bites() {
 fn the_file_time_cap_is_reported_not_mistaken_for_damage() {
     let env = TestEnv::new();
     env.write("ligums.txt", "personas kods 161175-19997\n".repeat(200_000));
-    let zip = std::fs::read(harness::repo().join("tests/fixtures/containers/arhivs.zip")).unwrap();
-    env.write("arhivs.zip", zip);
+    env.copy_fixture("containers/arhivs.zip", "arhivs.zip");
     let capped = env.scan(&["--max-file-time", "1ns"]);
     assert_eq!(capped.code, 3);
     for file in ["ligums.txt", "arhivs.zip"] {

@@ -23,8 +23,7 @@ fn a_rescan_reads_only_what_changed_and_says_what_changed() {
     env.write("dzests.txt", PERSON);
     env.write("parvietots.txt", PERSON);
     env.write("tirs.txt", "nekā personiska\n");
-    let zip = std::fs::read(harness::repo().join("tests/fixtures/containers/arhivs.zip")).unwrap();
-    env.write("arhivs.zip", zip);
+    env.copy_fixture("containers/arhivs.zip", "arhivs.zip");
     let store = env.temp.path().join("piimap.db");
     let store_arg = store.to_str().unwrap();
 

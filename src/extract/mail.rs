@@ -34,12 +34,8 @@ pub fn read_message<R: Read>(
     mut visit: impl FnMut(MailPart, &str),
     mut attachment: impl FnMut(Attachment),
 ) -> Result<Vec<Shortfall>, ExtractError> {
-    let mut bytes = Vec::new();
-    reader
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
-    if bytes.len() as u64 > max {
+    let (bytes, over) = super::read_up_to(reader, max)?;
+    if over {
         return Err(ExtractError::Corrupt(format!(
             "message over {max} bytes (--max-member-size)"
         )));

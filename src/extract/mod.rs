@@ -103,6 +103,20 @@ const CONTAINER_EXTENSIONS: &[&str] = &[
     "ppt", "msg", "jar", "epub",
 ];
 
+/// Reads `reader` up to `max` bytes; the flag says whether there was more (one byte past `max`
+/// is read to tell, and dropped).
+pub fn read_up_to(reader: impl std::io::Read, max: u64) -> Result<(Vec<u8>, bool), ExtractError> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    reader
+        .take(max.saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
+    let over = data.len() as u64 > max;
+    data.truncate(max.min(data.len() as u64) as usize);
+    Ok((data, over))
+}
+
 /// Sniffs `head` (the first bytes of the file).
 pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
     if let Some((encoding, bom_len)) = Encoding::for_bom(head) {

@@ -42,14 +42,9 @@ pub fn for_each_line<R: Read>(
     max: u64,
     mut visit: impl FnMut(u64, &str),
 ) -> Result<Vec<Shortfall>, ExtractError> {
-    let mut data = Vec::new();
-    reader
-        .take(max.saturating_add(1))
-        .read_to_end(&mut data)
-        .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
+    let (data, over) = super::read_up_to(reader, max)?;
     let mut shortfalls = Vec::new();
-    if data.len() as u64 > max {
-        data.truncate(max as usize);
+    if over {
         shortfalls.push(Shortfall::Capped(format!(
             "document: read up to {max} bytes (--max-extracted-size)"
         )));
@@ -110,10 +105,9 @@ impl Parsed {
 /// The people an RTF document's `\info` group names (`author`, `last_modified_by`). The group
 /// sits in the header, so only the first 64 KiB are read.
 pub fn people<R: Read>(reader: R) -> Vec<(&'static str, String)> {
-    let mut data = Vec::new();
-    if reader.take(1 << 16).read_to_end(&mut data).is_err() {
+    let Ok((data, _)) = super::read_up_to(reader, 1 << 16) else {
         return Vec::new();
-    }
+    };
     let parsed = parse(&data);
     [
         ("author", parsed.author),

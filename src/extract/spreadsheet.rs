@@ -161,30 +161,20 @@ impl<'s> Table<'s> {
         let Some((text, numeric)) = cell_text(value) else {
             return true;
         };
-        if let Some(headers) = &self.headers {
-            visit(
+        if self.headers.is_none() && self.row != Some(row) {
+            // A new row: the held-back one is settled, and may turn out to be the header.
+            self.settle_row(visit);
+            self.row = Some(row);
+        }
+        match &self.headers {
+            Some(headers) => visit(
                 self.sheet,
                 (row, col),
                 &text,
                 headers.get(&col).map(String::as_str),
-            );
-            return true;
+            ),
+            None => self.pending.push((col, text.into_owned(), numeric)),
         }
-        if self.row != Some(row) {
-            self.settle_row(visit);
-            self.row = Some(row);
-            if let Some(headers) = &self.headers {
-                // The row just settled was the header: this is the first data cell.
-                visit(
-                    self.sheet,
-                    (row, col),
-                    &text,
-                    headers.get(&col).map(String::as_str),
-                );
-                return true;
-            }
-        }
-        self.pending.push((col, text.into_owned(), numeric));
         true
     }
 

@@ -461,6 +461,16 @@ pub struct MetadataField {
     pub value: Option<String>,
 }
 
+impl FileRecord {
+    /// Whether the inventory lists this file: it has findings, was not fully scanned, or its
+    /// findings changed since the previous scan (a file cleaned of personal data is news).
+    pub fn is_listed(&self) -> bool {
+        self.status != Status::Complete
+            || !self.findings.is_empty()
+            || self.change.as_ref().is_some_and(|c| !c.kinds.is_empty())
+    }
+}
+
 impl MetadataField {
     /// The field `field` naming `name`.
     pub fn new(field: &str, name: &str, key: &fingerprint::FingerprintKey, reveal: bool) -> Self {

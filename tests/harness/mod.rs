@@ -55,6 +55,20 @@ impl Scan {
             .find(|k| k["kind"] == kind)
     }
 
+    /// The record of `suffix`, which must be cut short: its status, its reason code, and a
+    /// message that contains `message`.
+    pub fn assert_cut(&self, suffix: &str, status: &str, code: &str, message: &str) -> &Value {
+        let rec = self.file(suffix);
+        assert_eq!(
+            (rec["status"].as_str(), rec["reason"]["code"].as_str()),
+            (Some(status), Some(code)),
+            "{rec}"
+        );
+        let text = rec["reason"]["message"].as_str().unwrap();
+        assert!(text.contains(message), "{rec}");
+        rec
+    }
+
     /// The summary line.
     pub fn summary(&self) -> &Value {
         self.lines
@@ -79,6 +93,14 @@ impl TestEnv {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(&path, bytes).unwrap();
         path
+    }
+
+    /// Copies `tests/fixtures/<fixture>` into the tree as `rel`.
+    pub fn copy_fixture(&self, fixture: &str, rel: &str) -> PathBuf {
+        self.write(
+            rel,
+            fs::read(repo().join("tests/fixtures").join(fixture)).unwrap(),
+        )
     }
 
     /// The binary, with the test key file.
