@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::inventory::Confidence;
 use crate::report::OutputFormat;
+use crate::retention::{Period, RetentionPolicy, parse_period, parse_retention_policy};
 
 /// Finds where personal data lives: Latvian personal codes, e-mails, phones, IBANs, IP
 /// addresses, payment cards and special-category indicators, written as a JSON inventory.
@@ -23,6 +24,16 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and folders and write the inventory.
     Scan(ScanArgs),
+    /// Find every file and place holding a person's personal code, e-mail, phone or IBAN (for
+    /// access and erasure requests): in a store, or by scanning paths.
+    Find(FindArgs),
+    /// Compare two inventories: files new, removed and changed, with per-kind counts.
+    Diff(DiffArgs),
+    /// The register view of a store: per folder and register category, files, findings,
+    /// distinct people, oldest and newest file, files over retention.
+    Report(ReportArgs),
+    /// Print the JSON Schema of the inventory.
+    Schema,
     /// List the detection rules or check their examples.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -33,9 +44,14 @@ pub enum Command {
 
 /// `piimap scan`.
 #[derive(Debug, Args)]
+#[command(args_override_self = true)]
 pub struct ScanArgs {
-    /// Files or folders to scan [default: the current directory].
+    /// Files or folders to scan [default: the roots in --config, else the current directory].
     pub paths: Vec<PathBuf>,
+    /// Take defaults from the config file FILE (`piimap.toml`: roots, excludes, caps,
+    /// retention, store, output, key file); flags given here override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Write the inventory to FILE (atomically, owner-only) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -45,6 +61,38 @@ pub struct ScanArgs {
     /// Also list the distinct raw values per kind (for the data owner's own verification).
     #[arg(long)]
     pub reveal: bool,
+    /// What to read and the caps on what one file may cost.
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Drop findings below this confidence.
+    #[arg(long, value_enum, default_value = "medium")]
+    pub min_confidence: Confidence,
+    /// Masked samples to keep per kind per file.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub samples: usize,
+    /// No summary or progress on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Keep state in the SQLite store FILE (created if missing): a re-scan reads only files
+    /// whose size, modified time or identity changed, and records say what changed.
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// With --store: read every file again, reusing nothing.
+    #[arg(long, requires = "store")]
+    pub full: bool,
+    /// Keep files whose path matches GLOB for PERIOD (`1y`, `75y`, `6months`), given as
+    /// `GLOB=PERIOD`; repeatable, the last matching policy applies. Files with personal data
+    /// kept longer are flagged `over_retention`.
+    #[arg(long, value_name = "GLOB=PERIOD", value_parser = parse_retention_policy)]
+    pub retention: Vec<RetentionPolicy>,
+    /// The retention period of files no --retention policy matches.
+    #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
+    pub default_retention: Option<Period>,
+}
+
+/// What to read and how much any one file may cost: shared by `scan` and `find`.
+#[derive(Debug, Clone, Args)]
+pub struct ReadArgs {
     /// Leave out paths matching GLOB (gitignore syntax, relative to the first root); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
@@ -83,12 +131,6 @@ pub struct ScanArgs {
     /// (a zip bomb).
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub max_compression_ratio: u64,
-    /// Drop findings below this confidence.
-    #[arg(long, value_enum, default_value = "medium")]
-    pub min_confidence: Confidence,
-    /// Masked samples to keep per kind per file.
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub samples: usize,
     /// Use the rule files in DIR instead of the built-in rules.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -99,16 +141,76 @@ pub struct ScanArgs {
     /// Follow symbolic links (by default they are listed, not followed).
     #[arg(short = 'L', long)]
     pub follow_links: bool,
-    /// No summary or progress on stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// Keep state in the SQLite store FILE (created if missing): a re-scan reads only files
-    /// whose size, modified time or identity changed, and records say what changed.
+}
+
+/// `piimap find`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["store", "value"])))]
+pub struct FindArgs {
+    /// With --store: the values to look for (personal codes, e-mails, phones, IBANs). With
+    /// --value: the files and folders to scan.
+    #[arg(value_name = "VALUE|PATH")]
+    pub targets: Vec<std::ffi::OsString>,
+    /// Look the values up in the store FILE that `scan --store` keeps (nothing is read).
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
-    /// With --store: read every file again, reusing nothing.
-    #[arg(long, requires = "store")]
-    pub full: bool,
+    /// Scan the PATHs for VALUE (repeatable), without a store.
+    #[arg(long, value_name = "VALUE")]
+    pub value: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FindFormat,
+    /// What to read and the caps on what one file may cost (with --value).
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `piimap diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier inventory (`--format json` or `jsonl`).
+    pub old: PathBuf,
+    /// The later inventory.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: TableFormat,
+    /// List unchanged files too.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `piimap report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The store that `scan --store` keeps.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub store: PathBuf,
+    /// Group files by their folder down to N levels below the scan root.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub depth: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: TableFormat,
+}
+
+/// JSON for programs, CSV for spreadsheets (UTF-8 with a byte-order mark, `;`-separated, as
+/// Excel opens it in Latvian locales).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// One JSON document.
+    Json,
+    /// CSV: UTF-8 with BOM, `;`.
+    Csv,
+}
+
+/// How `find` prints what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FindFormat {
+    /// One line per place: path, kind and location.
+    Text,
+    /// One JSON document.
+    Json,
 }
 
 /// `piimap rules ...`.

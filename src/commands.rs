@@ -1,25 +1,39 @@
 //! The subcommands: turn parsed arguments into library calls and an exit code. Errors are
 //! printed here, once, as `piimap: error: ...`.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
+use clap::Parser;
 
-use crate::cli::{Cli, Command, CorpusArgs, RulesCommand, ScanArgs};
+use crate::cli::{
+    Cli, Command, CorpusArgs, DiffArgs, FindArgs, FindFormat, ReadArgs, ReportArgs, RulesCommand,
+    ScanArgs, TableFormat,
+};
 use crate::detect::RuleSet;
 use crate::exit_code::ExitCode;
 use crate::inventory::fingerprint::FingerprintKey;
-use crate::inventory::{SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
+use crate::inventory::{Confidence, SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
 use crate::report::{InventoryWriter, Progress, SummaryBuilder, print_summary};
+use crate::retention::Retention;
 use crate::scan::{ArchiveOptions, ScanOptions, Scanner, StoreUse, rfc3339};
 use crate::store::Store;
 use crate::walk::WalkOptions;
+use crate::{config, diff, find, register};
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> ExitCode {
+/// Runs a parsed command line; `argv` is the command line it came from (a config file's
+/// settings are merged into it).
+pub fn run(cli: Cli, argv: &[OsString]) -> ExitCode {
     let result = match cli.command {
+        Command::Scan(args) if args.config.is_some() => scan_with_config(args, argv),
         Command::Scan(args) => scan(args),
+        Command::Find(args) => find(args),
+        Command::Diff(args) => diff(args),
+        Command::Report(args) => report(args),
+        Command::Schema => schema(),
         Command::Rules(RulesCommand::List { rules }) => rules_list(rules),
         Command::Rules(RulesCommand::Check { rules }) => rules_check(rules),
         Command::GenerateCorpus(args) => generate_corpus(args),
@@ -38,37 +52,141 @@ pub fn run(cli: Cli) -> ExitCode {
 #[error("{0}")]
 struct UsageError(String);
 
+/// `scan --config FILE`: the file's settings become flags before the command line's own.
+fn scan_with_config(args: ScanArgs, argv: &[OsString]) -> Result<ExitCode> {
+    let path = args.config.as_deref().expect("called with --config");
+    let config = config::load(path).map_err(|e| UsageError(format!("{e:#}")))?;
+    let merged = config::merge(argv, &config, !args.paths.is_empty());
+    match Cli::try_parse_from(merged) {
+        Ok(Cli {
+            command: Command::Scan(args),
+        }) => scan(args),
+        Ok(_) => unreachable!("the merged command line is a scan"),
+        Err(e) => bail!(UsageError(format!(
+            "with the config file {}: {}",
+            path.display(),
+            e.render()
+                .to_string()
+                .trim_start_matches("error: ")
+                .trim_end()
+        ))),
+    }
+}
+
+/// What every command that reads files needs: rules, the fingerprint key and its file, and
+/// the number of threads.
+struct ReadSetup {
+    rules: RuleSet,
+    key: FingerprintKey,
+    key_path: PathBuf,
+    threads: usize,
+}
+
+impl ReadSetup {
+    fn new(read: &ReadArgs, roots: &[PathBuf]) -> Result<ReadSetup> {
+        if let Some(missing) = roots.iter().find(|r| std::fs::symlink_metadata(r).is_err()) {
+            bail!(UsageError(format!(
+                "{}: no such file or directory",
+                missing.display()
+            )));
+        }
+        if read.threads == Some(0) {
+            bail!(UsageError("--threads must be at least 1".into()));
+        }
+        let key_path = match &read.key_file {
+            Some(p) => p.clone(),
+            None => FingerprintKey::default_path()?,
+        };
+        Ok(ReadSetup {
+            rules: RuleSet::load(read.rules.as_deref())?,
+            key: FingerprintKey::load_or_create(&key_path)?,
+            key_path,
+            threads: read
+                .threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
+        })
+    }
+
+    /// Scan options for `roots` with these read args; no store, nothing of ours to skip yet.
+    fn options(
+        &self,
+        read: &ReadArgs,
+        roots: &[PathBuf],
+        min_confidence: Confidence,
+    ) -> ScanOptions {
+        ScanOptions {
+            walk: WalkOptions {
+                roots: roots.to_vec(),
+                exclude: read.exclude.clone(),
+                follow_links: read.follow_links,
+                threads: self.threads,
+            },
+            max_file_size: read.max_file_size,
+            max_extracted_size: read.max_extracted_size,
+            max_cells: read.max_cells,
+            max_file_time: (!read.max_file_time.is_zero()).then_some(read.max_file_time),
+            min_confidence,
+            reveal: false,
+            samples: 0,
+            archives: ArchiveOptions {
+                max_depth: read.max_archive_depth,
+                max_members: read.max_archive_members,
+                max_member_size: read.max_member_size,
+                max_archive_bytes: read.max_archive_bytes,
+                max_ratio: read.max_compression_ratio,
+            },
+            own_files: canonical([Some(self.key_path.as_path())]),
+            store: None,
+            track_occurrences: false,
+            today: today(),
+        }
+    }
+
+    /// A digest that changes with the fingerprint key, kept in the store to tell keys apart.
+    fn key_check(&self) -> String {
+        crate::inventory::fingerprint::to_hex(&self.key.fingerprint("store", "key check"))
+    }
+}
+
+/// The scan date: days since 1970-01-01, UTC.
+fn today() -> i64 {
+    SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i64)
+}
+
+/// The canonical paths of those that exist.
+fn canonical<'p>(paths: impl IntoIterator<Item = Option<&'p Path>>) -> Vec<PathBuf> {
+    paths
+        .into_iter()
+        .flatten()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect()
+}
+
 fn scan(args: ScanArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let started_at = rfc3339(SystemTime::now()).unwrap_or_default();
+    let now = SystemTime::now();
+    let started_at = rfc3339(now).unwrap_or_default();
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    if let Some(missing) = roots.iter().find(|r| std::fs::symlink_metadata(r).is_err()) {
-        bail!(UsageError(format!(
-            "{}: no such file or directory",
-            missing.display()
-        )));
-    }
-    if args.threads == Some(0) {
-        bail!(UsageError("--threads must be at least 1".into()));
-    }
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from));
-    let rules = RuleSet::load(args.rules.as_deref())?;
-    let key_path = match &args.key_file {
-        Some(p) => p.clone(),
-        None => FingerprintKey::default_path()?,
-    };
-    let key = FingerprintKey::load_or_create(&key_path)?;
+    let setup = ReadSetup::new(&args.read, &roots)?;
+    let retention = Retention::new(args.retention.clone(), args.default_retention.clone(), now)?;
     let mut writer = InventoryWriter::create(args.output.as_deref(), args.format)?;
     let root_names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
-    let options_key = options_key(&args, &rules, &key);
+    let options_key = options_key(&args, &setup);
     let mut store = match &args.store {
-        Some(path) => Some(Store::begin(path, &started_at, &root_names, &options_key)?),
+        Some(path) => Some(Store::begin(
+            path,
+            &started_at,
+            &root_names,
+            &options_key,
+            &setup.key_check(),
+            &retention_policies(&args),
+        )?),
         None => None,
     };
     let store_files: Vec<PathBuf> = args
@@ -82,72 +200,54 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             })
         })
         .collect();
-    let own_files = [Some(key_path.as_path()), writer.temp_path()]
-        .into_iter()
-        .flatten()
-        .chain(store_files.iter().map(PathBuf::as_path))
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
-    let options = ScanOptions {
-        walk: WalkOptions {
-            roots: roots.clone(),
-            exclude: args.exclude.clone(),
-            follow_links: args.follow_links,
-            threads,
-        },
-        max_file_size: args.max_file_size,
-        max_extracted_size: args.max_extracted_size,
-        max_cells: args.max_cells,
-        max_file_time: (!args.max_file_time.is_zero()).then_some(args.max_file_time),
-        min_confidence: args.min_confidence,
-        reveal: args.reveal,
-        samples: args.samples,
-        archives: ArchiveOptions {
-            max_depth: args.max_archive_depth,
-            max_members: args.max_archive_members,
-            max_member_size: args.max_member_size,
-            max_archive_bytes: args.max_archive_bytes,
-            max_ratio: args.max_compression_ratio,
-        },
-        own_files,
-        store: match (&args.store, &store) {
-            (Some(path), Some(store)) => Some(StoreUse {
-                path: path.clone(),
-                options_key,
-                full: args.full,
-                scan_id: store.scan_id(),
-            }),
-            _ => None,
-        },
+    let mut options = setup.options(&args.read, &roots, args.min_confidence);
+    options.reveal = args.reveal;
+    options.samples = args.samples;
+    options.own_files.extend(canonical(
+        [writer.temp_path()]
+            .into_iter()
+            .chain(store_files.iter().map(|p| Some(p.as_path()))),
+    ));
+    options.track_occurrences = store.is_some();
+    options.store = match (&args.store, &store) {
+        (Some(path), Some(store)) => Some(StoreUse {
+            path: path.clone(),
+            options_key,
+            full: args.full,
+            scan_id: store.scan_id(),
+        }),
+        _ => None,
     };
+    let read = &args.read;
     let header = ScanHeader {
         tool: "piimap".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         schema_version: SCHEMA_VERSION,
         started_at,
         host: gethostname::gethostname().to_string_lossy().into_owned(),
-        roots: roots.iter().map(|r| r.display().to_string()).collect(),
+        roots: root_names,
         options: ScanOptionsRecord {
             min_confidence: args.min_confidence,
-            max_file_size: args.max_file_size,
-            max_extracted_size: args.max_extracted_size,
-            max_cells: args.max_cells,
-            max_file_time_seconds: args.max_file_time.as_secs_f64(),
-            max_archive_depth: args.max_archive_depth,
-            max_archive_members: args.max_archive_members,
-            max_member_size: args.max_member_size,
-            max_archive_bytes: args.max_archive_bytes,
-            max_compression_ratio: args.max_compression_ratio,
-            exclude: args.exclude.clone(),
-            follow_links: args.follow_links,
+            max_file_size: read.max_file_size,
+            max_extracted_size: read.max_extracted_size,
+            max_cells: read.max_cells,
+            max_file_time_seconds: read.max_file_time.as_secs_f64(),
+            max_archive_depth: read.max_archive_depth,
+            max_archive_members: read.max_archive_members,
+            max_member_size: read.max_member_size,
+            max_archive_bytes: read.max_archive_bytes,
+            max_compression_ratio: read.max_compression_ratio,
+            exclude: read.exclude.clone(),
+            follow_links: read.follow_links,
             reveal: args.reveal,
             samples: args.samples,
-            threads,
-            rules_dir: args.rules.as_ref().map(|d| d.display().to_string()),
+            threads: setup.threads,
+            rules_dir: read.rules.as_ref().map(|d| d.display().to_string()),
+            retention: retention_policies(&args),
         },
-        rules: rules.rules().iter().map(|r| r.id.clone()).collect(),
+        rules: setup.rules.rules().iter().map(|r| r.id.clone()).collect(),
     };
-    let scanner = Scanner::new(rules, key, options);
+    let scanner = Scanner::new(setup.rules, setup.key, options);
     writer.begin(&header)?;
     let mut summary = SummaryBuilder::default();
     let mut progress = Progress::new(!args.quiet);
@@ -157,7 +257,9 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             Some(store) => store.record_group(&mut group)?,
             None => Vec::new(),
         };
-        for outcome in &group {
+        for outcome in &mut group {
+            // Ages change with the scan date: checked on every scan, never stored.
+            outcome.record.retention = retention.as_ref().and_then(|r| r.check(&outcome.record));
             summary.add(outcome);
             gaps |= outcome
                 .record
@@ -195,28 +297,178 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     })
 }
 
+/// The retention policies as recorded in the header and the store: `GLOB=PERIOD`, then
+/// `default=PERIOD`.
+fn retention_policies(args: &ScanArgs) -> Vec<String> {
+    args.retention
+        .iter()
+        .map(|p| format!("{}={}", p.glob, p.period.text))
+        .chain(
+            args.default_retention
+                .iter()
+                .map(|p| format!("default={}", p.text)),
+        )
+        .collect()
+}
+
 /// The digest of everything that shapes a file's records: piimap's version, the rules, the
 /// fingerprint key and the options. Stored records made under another digest are not reused.
-fn options_key(args: &ScanArgs, rules: &RuleSet, key: &FingerprintKey) -> String {
-    let key_check = crate::inventory::fingerprint::to_hex(&key.fingerprint("store", "key check"));
+fn options_key(args: &ScanArgs, setup: &ReadSetup) -> String {
+    let read = &args.read;
     let text = format!(
-        "{} {} {key_check} {:?} {} {} {} {} {} {:?} {} {} {} {} {}",
+        "{} {} {} {:?} {} {} {} {} {} {:?} {} {} {} {} {}",
         env!("CARGO_PKG_VERSION"),
-        rules.digest(),
+        setup.rules.digest(),
+        setup.key_check(),
         args.min_confidence,
         args.samples,
         args.reveal,
-        args.max_extracted_size,
-        args.max_cells,
-        args.max_file_size,
-        args.max_file_time,
-        args.max_archive_depth,
-        args.max_archive_members,
-        args.max_member_size,
-        args.max_archive_bytes,
-        args.max_compression_ratio,
+        read.max_extracted_size,
+        read.max_cells,
+        read.max_file_size,
+        read.max_file_time,
+        read.max_archive_depth,
+        read.max_archive_members,
+        read.max_member_size,
+        read.max_archive_bytes,
+        read.max_compression_ratio,
     );
     blake3::hash(text.as_bytes()).to_hex().to_string()
+}
+
+/// `piimap find`: in a store, or by a targeted scan of paths.
+fn find(args: FindArgs) -> Result<ExitCode> {
+    let (values, roots): (Vec<String>, Vec<PathBuf>) = match &args.store {
+        Some(_) => {
+            let values = args
+                .targets
+                .iter()
+                .map(|v| v.to_str().map(str::to_string))
+                .collect::<Option<_>>()
+                .ok_or_else(|| UsageError("a value is not valid UTF-8".into()))?;
+            (values, Vec::new())
+        }
+        None => (
+            args.value.clone(),
+            args.targets.iter().map(PathBuf::from).collect(),
+        ),
+    };
+    if values.is_empty() {
+        bail!(UsageError("give at least one value to find".into()));
+    }
+    let roots = if args.store.is_none() && roots.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        roots
+    };
+    let setup = ReadSetup::new(&args.read, &roots)?;
+    let queries = find::queries(&setup.rules, &setup.key, &values)
+        .map_err(|e| UsageError(format!("{e:#}")))?;
+    let mut gaps = Vec::new();
+    let hits = match &args.store {
+        Some(store) => find::in_store(store, &setup.key_check(), &queries)?,
+        None => {
+            let mut options = setup.options(&args.read, &roots, Confidence::Low);
+            options.track_occurrences = true;
+            let scanner = Scanner::new(setup.rules, setup.key, options);
+            let mut hits = Vec::new();
+            scanner.run(|group| {
+                for outcome in &group {
+                    let record = &outcome.record;
+                    hits.extend(find::hits_in(&queries, &record.path, &outcome.occurrences));
+                    if record.reason.as_ref().is_some_and(|r| r.code.leaves_gap()) {
+                        gaps.push(record.path.clone());
+                    }
+                }
+                Ok(())
+            })?;
+            hits
+        }
+    };
+    let grouped = find::by_value(&queries, &hits);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        FindFormat::Json => {
+            let doc = serde_json::json!({
+                "values": grouped.iter().map(|(q, hits)| serde_json::json!({
+                    "value": q.value, "kind": q.kind, "masked": q.masked,
+                    "fingerprint": q.fingerprint, "places": hits,
+                })).collect::<Vec<_>>(),
+                "not_fully_scanned": gaps,
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        FindFormat::Text => {
+            for (q, hits) in &grouped {
+                let files: std::collections::BTreeSet<&str> =
+                    hits.iter().map(|h| h.path.as_str()).collect();
+                writeln!(
+                    out,
+                    "value {} ({} {}): {} places in {} files",
+                    q.value,
+                    q.kind,
+                    q.masked,
+                    hits.len(),
+                    files.len()
+                )?;
+                for h in hits {
+                    writeln!(out, "  {}\t{}", h.path, find::describe(&h.location))?;
+                }
+            }
+            if !gaps.is_empty() {
+                writeln!(
+                    out,
+                    "not fully scanned ({}), the value may also be in:",
+                    gaps.len()
+                )?;
+                for path in &gaps {
+                    writeln!(out, "  {path}")?;
+                }
+            }
+        }
+    }
+    Ok(if gaps.is_empty() {
+        ExitCode::Success
+    } else {
+        ExitCode::Incomplete
+    })
+}
+
+/// `piimap diff OLD NEW`.
+fn diff(args: DiffArgs) -> Result<ExitCode> {
+    let old = diff::Inventory::read(&args.old)?;
+    let new = diff::Inventory::read(&args.new)?;
+    let report = diff::compare(&old, &new, args.all);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        TableFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        TableFormat::Csv => diff::write_csv(&report, &mut out)?,
+    }
+    Ok(ExitCode::Success)
+}
+
+/// `piimap report --store FILE`.
+fn report(args: ReportArgs) -> Result<ExitCode> {
+    let view = register::from_store(&args.store, args.depth, SystemTime::now())?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        TableFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &view)?;
+            writeln!(out)?;
+        }
+        TableFormat::Csv => register::write_csv(&view, &mut out)?,
+    }
+    Ok(ExitCode::Success)
+}
+
+/// `piimap schema`.
+fn schema() -> Result<ExitCode> {
+    println!("{}", crate::inventory::schema::json_schema());
+    Ok(ExitCode::Success)
 }
 
 fn rules_list(dir: Option<PathBuf>) -> Result<ExitCode> {

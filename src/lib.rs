@@ -12,12 +12,17 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod corpus;
 pub mod detect;
+pub mod diff;
 pub mod exit_code;
 pub mod extract;
+pub mod find;
 pub mod inventory;
+pub mod register;
 pub mod report;
+pub mod retention;
 pub mod scan;
 pub mod store;
 pub mod tables;

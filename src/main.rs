@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let cli = piimap::cli::Cli::parse();
-    piimap::commands::run(cli).into()
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = piimap::cli::Cli::parse_from(&argv);
+    piimap::commands::run(cli, &argv).into()
 }

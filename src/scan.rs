@@ -54,6 +54,11 @@ pub struct ScanOptions {
     /// The store to reuse unchanged files' findings from (`--store`), and the key of the
     /// options and rules the stored findings must have been made with.
     pub store: Option<StoreUse>,
+    /// Keep every distinct value at its logical place on the outcomes (for the store and
+    /// for `find`).
+    pub track_occurrences: bool,
+    /// The scan date, days since 1970-01-01 (UTC): children's ages are measured on it.
+    pub today: i64,
 }
 
 /// How a scan uses its store.
@@ -108,6 +113,9 @@ pub struct FileOutcome {
     pub disk: Option<DiskState>,
     /// Taken from the store instead of read (with a store and an unchanged file).
     pub reused: Option<Reused>,
+    /// The first day (days since 1970-01-01) on which a child in the file turns 18: the
+    /// record's `children` count is out of date from then on.
+    pub recount_on: Option<i64>,
 }
 
 /// A file on disk as the store compares it: unchanged when all of these are equal.
@@ -171,6 +179,7 @@ impl FileOutcome {
             occurrences: Vec::new(),
             disk: None,
             reused: None,
+            recount_on: None,
         }
     }
 }
@@ -276,13 +285,25 @@ impl<'s> Worker<'s> {
             deadline: None,
             members_after_deadline: 0,
             store: scanner.options.store.as_ref().and_then(|s| {
-                StoreReader::open(&s.path, &s.options_key, s.scan_id)
+                StoreReader::open(&s.path, &s.options_key, s.scan_id, scanner.options.today)
                     .map_err(|e| {
                         eprintln!("piimap: warning: files will be read, not reused: {e:#}")
                     })
                     .ok()
             }),
         }
+    }
+
+    /// An accumulator for one file's findings, with the scan's options.
+    fn file_findings(&self) -> FileFindings<'s> {
+        let options = &self.scanner.options;
+        FileFindings::new(
+            &self.scanner.key,
+            options.samples,
+            options.reveal,
+            options.today,
+        )
+        .tracking_occurrences(options.track_occurrences)
     }
 
     /// Whether the current file on disk has used up its `--max-file-time`.
@@ -587,8 +608,7 @@ impl<'s> Worker<'s> {
         let format = extract::text_format(subject.name());
         let options = &self.scanner.options;
         let rules = self.scanner.rules.rules();
-        let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal)
-            .tracking_occurrences(options.store.is_some());
+        let mut findings = self.file_findings();
         let mut tracker = LineTracker::default();
         let mut table = matches!(format, "csv" | "tsv")
             .then(|| CsvView::new(format, self.scanner.rules.columns()));
@@ -640,12 +660,12 @@ impl<'s> Worker<'s> {
         };
         let mut record = base_record(subject, format, status, reason);
         record.encoding = Some(streamed.encoding.name().to_string());
-        let occurrences = findings.take_occurrences();
-        record.findings = findings.into_kinds();
+        let (occurrences, recount_on) = take_findings(findings, &mut record);
         record.columns = columns.unwrap_or_default();
         record.personal_data = record_has_personal_data(&record);
         FileOutcome {
             occurrences,
+            recount_on,
             ..FileOutcome::new(record, streamed.bytes_read)
         }
     }
@@ -674,8 +694,7 @@ impl<'s> Worker<'s> {
         }
         let options = &self.scanner.options;
         let rules = self.scanner.rules.rules();
-        let mut findings = FileFindings::new(&self.scanner.key, options.samples, options.reveal)
-            .tracking_occurrences(options.store.is_some());
+        let mut findings = self.file_findings();
         let classes = self.scanner.rules.columns();
         let mut columns = ColumnTally::default();
         let mut segment = String::new();
@@ -731,8 +750,7 @@ impl<'s> Worker<'s> {
         let (status, reason) = read_status(read);
         let scanned = matches!(status, Status::Complete | Status::Partial);
         let mut record = base_record(subject, format, status, reason);
-        let occurrences = findings.take_occurrences();
-        record.findings = findings.into_kinds();
+        let (occurrences, recount_on) = take_findings(findings, &mut record);
         record.columns = columns.into_summaries();
         record.metadata = people
             .iter()
@@ -746,6 +764,7 @@ impl<'s> Worker<'s> {
         };
         FileOutcome {
             occurrences,
+            recount_on,
             ..FileOutcome::new(record, bytes_scanned)
         }
     }
@@ -1089,6 +1108,20 @@ fn not_scanned(
 
 /// A record with the subject's identity; a member's path is the file's path and the member
 /// path at each level, joined by `!/`.
+/// Moves a file's findings into its record (kinds, children); returns its occurrences and the
+/// day its children count goes out of date.
+fn take_findings(
+    mut findings: FileFindings<'_>,
+    record: &mut FileRecord,
+) -> (Vec<Occurrence>, Option<i64>) {
+    let occurrences = findings.take_occurrences();
+    let (children, recount_on) = findings.children();
+    record.children = children;
+    record.children_data = children.is_some_and(|c| c.under_18 > 0);
+    record.findings = findings.into_kinds();
+    (occurrences, recount_on)
+}
+
 fn base_record(
     subject: &Subject<'_>,
     format: &str,
@@ -1119,6 +1152,9 @@ fn base_record(
         metadata: Vec::new(),
         columns: Vec::new(),
         change: None,
+        children: None,
+        children_data: false,
+        retention: None,
     }
 }
 

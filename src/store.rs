@@ -20,7 +20,8 @@ use crate::inventory::{ChangeState, FileChange, FileRecord, KindChange, Occurren
 use crate::scan::{DiskState, FileOutcome, Reused};
 
 /// Schema migrations, in order; `PRAGMA user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE scans (
     id          INTEGER PRIMARY KEY,
     started_at  TEXT NOT NULL,
@@ -58,7 +59,13 @@ CREATE TABLE findings (
     location    TEXT NOT NULL
 );
 CREATE INDEX findings_file ON findings(file_id);
-"#];
+"#,
+    r#"
+ALTER TABLE scans ADD COLUMN key_check TEXT;
+ALTER TABLE scans ADD COLUMN retention TEXT;
+ALTER TABLE files ADD COLUMN recount_on INTEGER;
+"#,
+];
 
 /// Commit at least this often while a scan runs (an interruption loses at most this much)...
 const COMMIT_EVERY: Duration = Duration::from_secs(1);
@@ -98,7 +105,17 @@ pub struct Store {
 }
 
 /// What a scan did with its store, for the summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 pub struct StoreCounts {
     /// Files on disk read (new, changed, or read again because the options changed).
     pub read: u64,
@@ -117,6 +134,8 @@ impl Store {
         started_at: &str,
         roots: &[String],
         options_key: &str,
+        key_check: &str,
+        retention: &[String],
     ) -> Result<Store> {
         let mut conn = connect(
             path,
@@ -134,8 +153,15 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65_536)?;
         migrate(&mut conn)?;
         conn.execute(
-            "INSERT INTO scans (started_at, roots, options_key) VALUES (?1, ?2, ?3)",
-            params![started_at, serde_json::to_string(roots)?, options_key],
+            "INSERT INTO scans (started_at, roots, options_key, key_check, retention)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                started_at,
+                serde_json::to_string(roots)?,
+                options_key,
+                key_check,
+                serde_json::to_string(retention)?
+            ],
         )?;
         let scan_id = conn.last_insert_rowid();
         let baseline = last_finished(&conn, scan_id)?;
@@ -280,11 +306,12 @@ impl Store {
         let reusable = group
             .last()
             .is_some_and(|o| o.record.status != crate::inventory::Status::Error);
+        let recount_on = group.iter().filter_map(|o| o.recount_on).min();
         self.conn
             .prepare_cached(
                 "INSERT INTO files (path, path_text, size, modified_ns, device, inode, options_key,
-                                reusable, last_seen_scan, change_scan)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                                reusable, last_seen_scan, change_scan, recount_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
             )?
             .execute(params![
                 disk.path,
@@ -295,7 +322,8 @@ impl Store {
                 disk.inode as i64,
                 self.options_key,
                 reusable,
-                self.scan_id
+                self.scan_id,
+                recount_on
             ])?;
         let file_id = self.conn.last_insert_rowid();
         self.insert_records(file_id, group)?;
@@ -441,11 +469,14 @@ pub struct StoreReader {
     conn: Connection,
     options_key: String,
     baseline: i64,
+    /// The scan date (days since 1970-01-01): a file whose children count is out of date by
+    /// then is read again.
+    today: i64,
 }
 
 impl StoreReader {
     /// Opens a read connection to a store that `Store::begin` has set up.
-    pub fn open(path: &Path, options_key: &str, scan_id: i64) -> Result<StoreReader> {
+    pub fn open(path: &Path, options_key: &str, scan_id: i64, today: i64) -> Result<StoreReader> {
         let conn = connect(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -455,6 +486,7 @@ impl StoreReader {
             conn,
             options_key: options_key.to_string(),
             baseline,
+            today,
         })
     }
 
@@ -466,7 +498,8 @@ impl StoreReader {
             .conn
             .prepare_cached(
                 "SELECT id, change_scan FROM files WHERE path = ?1 AND size = ?2 AND modified_ns = ?3
-                 AND device = ?4 AND inode = ?5 AND options_key = ?6 AND reusable",
+                 AND device = ?4 AND inode = ?5 AND options_key = ?6 AND reusable
+                 AND (recount_on IS NULL OR recount_on > ?7)",
             )?
             .query_row(
                 params![
@@ -475,7 +508,8 @@ impl StoreReader {
                     disk.modified_ns,
                     disk.device as i64,
                     disk.inode as i64,
-                    self.options_key
+                    self.options_key,
+                    self.today
                 ],
                 |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
             )
@@ -493,7 +527,8 @@ impl StoreReader {
         // A new path: the same file moved here (its old path gone)?
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, path_text FROM files WHERE device = ?1 AND inode = ?2 AND size = ?3
-             AND modified_ns = ?4 AND options_key = ?5 AND reusable",
+             AND modified_ns = ?4 AND options_key = ?5 AND reusable
+             AND (recount_on IS NULL OR recount_on > ?6)",
         )?;
         let candidates: Vec<(i64, String)> = stmt
             .query_map(
@@ -502,7 +537,8 @@ impl StoreReader {
                     disk.inode as i64,
                     disk.size as i64,
                     disk.modified_ns,
-                    self.options_key
+                    self.options_key,
+                    self.today
                 ],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?

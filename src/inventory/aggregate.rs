@@ -1,11 +1,11 @@
 //! Folding one file's findings into per-kind summaries: counts, distinct values by fingerprint,
 //! the best few masked samples, and (with `--reveal`) the raw distinct values.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::fingerprint::{Fingerprint, FingerprintKey, to_hex};
-use super::{Category, Confidence, KindFindings, Location, Occurrence, Sample, mask};
-use crate::detect::validators::Validator;
+use super::{Category, Children, Confidence, KindFindings, Location, Occurrence, Sample, mask};
+use crate::detect::validators::{Validator, old_format_birth_date};
 use crate::detect::{Finding, Rule};
 
 /// Distinct values counted per kind per file; past this `distinct` is a lower bound.
@@ -23,6 +23,11 @@ pub struct FileFindings<'k> {
     kinds: BTreeMap<String, KindAccumulator>,
     /// With a store: each distinct (kind, fingerprint, logical place) and its first location.
     occurrences: Option<BTreeMap<(String, Fingerprint, String), Location>>,
+    /// The scan date, as days since 1970-01-01.
+    today: i64,
+    /// Distinct personal codes: the day each person turns 18 (days since 1970-01-01), `None`
+    /// for new-format codes (no birth date).
+    codes: HashMap<Fingerprint, Option<i64>>,
 }
 
 #[derive(Debug)]
@@ -37,15 +42,38 @@ struct KindAccumulator {
 }
 
 impl<'k> FileFindings<'k> {
-    /// An empty accumulator.
-    pub fn new(key: &'k FingerprintKey, max_samples: usize, reveal: bool) -> Self {
+    /// An empty accumulator; ages are measured on `today` (days since 1970-01-01).
+    pub fn new(key: &'k FingerprintKey, max_samples: usize, reveal: bool, today: i64) -> Self {
         FileFindings {
             key,
             max_samples,
             reveal,
             kinds: BTreeMap::new(),
             occurrences: None,
+            today,
+            codes: HashMap::new(),
         }
+    }
+
+    /// The ages behind the personal codes found (`None` without any), and the first day on
+    /// which the count of children will be lower (the next 18th birthday among them).
+    pub fn children(&self) -> (Option<Children>, Option<i64>) {
+        if self.codes.is_empty() {
+            return (None, None);
+        }
+        let mut children = Children::default();
+        let mut recount_on = None;
+        for adult_on in self.codes.values() {
+            match adult_on {
+                None => children.age_unknown += 1,
+                Some(day) if *day > self.today => {
+                    children.under_18 += 1;
+                    recount_on = Some(recount_on.map_or(*day, |d: i64| d.min(*day)));
+                }
+                Some(_) => {}
+            }
+        }
+        (Some(children), recount_on)
     }
 
     /// Also keeps every occurrence (for the store), up to a cap per file.
@@ -98,6 +126,12 @@ impl<'k> FileFindings<'k> {
             acc.capped |= !acc.distinct.contains(&fp);
             false
         };
+        if validator == Validator::LvPersonalCode && self.codes.len() < DISTINCT_CAP {
+            self.codes.entry(fp).or_insert_with(|| {
+                old_format_birth_date(&finding.value)
+                    .map(|(year, month, day)| days_from_civil(year as i64 + 18, month, day))
+            });
+        }
         if self.reveal && new_value {
             acc.values.insert(finding.value.clone());
         }
@@ -173,5 +207,64 @@ impl KindAccumulator {
         }
         self.samples
             .sort_by_key(|s| std::cmp::Reverse(s.1.confidence));
+    }
+}
+
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (H. Hinnant's
+/// `days_from_civil`). A day past the month's end rolls over: 29 February of a common year is
+/// 1 March, which is when someone born on a leap day turns 18.
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn children_are_counted_on_the_scan_date_and_recounted_on_the_next_18th_birthday() {
+        let rules = crate::detect::RuleSet::builtin().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let key = FingerprintKey::load_or_create(&dir.path().join("k")).unwrap();
+        // Reference §1.1: born 1 Jan 2015 and 15 Jun 2010 (century digit 2), 16 Nov 1975
+        // (§1.7 vector), and a new-format code.
+        let text = "personas kods 010115-20007, personas kods 150610-20008, \
+                    personas kods 161175-19997, personas kods 329999-99995, \
+                    personas kods 010115-20007";
+        let mut found = Vec::new();
+        rules.detector().scan(text, 0..text.len(), 0, &mut found);
+        let today = days_from_civil(2026, 11, 22);
+        let mut findings = FileFindings::new(&key, 1, false, today);
+        for f in found {
+            let rule = &rules.rules()[f.rule];
+            findings.add(rule, f, Location::default());
+        }
+        let (children, recount_on) = findings.children();
+        assert_eq!(
+            children,
+            Some(Children {
+                under_18: 2,
+                age_unknown: 1
+            })
+        );
+        assert_eq!(recount_on, Some(days_from_civil(2028, 6, 15)));
+        let none = FileFindings::new(&key, 1, false, today);
+        assert_eq!(none.children(), (None, None));
+    }
+
+    #[test]
+    fn civil_days_match_known_dates() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(2026, 11, 22), 20_779);
+        // A leap-day birthday in a common year is the next day.
+        assert_eq!(days_from_civil(2023, 2, 29), days_from_civil(2023, 3, 1));
     }
 }

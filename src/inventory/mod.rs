@@ -5,16 +5,17 @@ mod aggregate;
 pub mod fingerprint;
 pub mod mask;
 pub mod path;
+pub mod schema;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use aggregate::FileFindings;
+pub use aggregate::{FileFindings, days_from_civil};
 pub use path::PathRepr;
 
 /// Version of the inventory format. Bump when a field changes meaning.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// How sure a finding is.
 #[derive(
@@ -28,6 +29,7 @@ pub const SCHEMA_VERSION: u32 = 3;
     Hash,
     Serialize,
     Deserialize,
+    schemars::JsonSchema,
     clap::ValueEnum,
 )]
 #[serde(rename_all = "snake_case")]
@@ -65,7 +67,19 @@ impl std::fmt::Display for Confidence {
 }
 
 /// Register category of a kind of data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Identifies a person directly (personal code).
@@ -105,7 +119,7 @@ impl Category {
 }
 
 /// Whether a context keyword raised or lowered the confidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContextEffect {
     /// Raised.
@@ -115,7 +129,7 @@ pub enum ContextEffect {
 }
 
 /// The context keyword behind a confidence change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ContextEvidence {
     /// The keyword (stem) as listed in the rule, lower-case.
     pub keyword: String,
@@ -127,7 +141,7 @@ pub struct ContextEvidence {
 
 /// Where in a file a finding is: line and column in text, sheet and cell in a spreadsheet,
 /// part and paragraph in an office document.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Location {
     /// 1-based line of extracted text.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -247,7 +261,19 @@ pub struct Occurrence {
 }
 
 /// How a file compares with the previous scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeState {
     /// Not in the previous scan.
@@ -263,7 +289,7 @@ pub enum ChangeState {
 }
 
 /// A file's change since the previous scan (present when there is one: `--store`, `diff`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileChange {
     /// What happened to the file.
     pub state: ChangeState,
@@ -277,7 +303,9 @@ pub struct FileChange {
 }
 
 /// The change of one kind's findings in a file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct KindChange {
     /// `count` in the previous scan.
     pub before: u64,
@@ -290,7 +318,19 @@ pub struct KindChange {
 }
 
 /// How completely a file was scanned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every byte was read and scanned.
@@ -304,7 +344,19 @@ pub enum Status {
 }
 
 /// Why a file was not fully scanned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReasonCode {
     /// Larger than `--max-file-size`.
@@ -350,7 +402,7 @@ impl ReasonCode {
 }
 
 /// A status reason: a stable code and a message for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reason {
     /// Stable machine-readable code.
     pub code: ReasonCode,
@@ -359,7 +411,7 @@ pub struct Reason {
 }
 
 /// One masked example of a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Sample {
     /// The value with most of it hidden (`XXXXXX-XXX97`, `j***@pasts.lv`).
     pub masked: String,
@@ -381,7 +433,7 @@ pub struct Sample {
 }
 
 /// Everything found of one kind in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KindFindings {
     /// The kind (`lv_personal_code`, `email`...).
     pub kind: String,
@@ -407,7 +459,7 @@ pub struct KindFindings {
 }
 
 /// One file's record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileRecord {
     /// The path as found (lossy UTF-8 if the name is not UTF-8).
     pub path: String,
@@ -445,10 +497,44 @@ pub struct FileRecord {
     /// Change since the previous scan (with `--store`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub change: Option<FileChange>,
+    /// Ages behind the personal codes (present when the file holds any).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub children: Option<Children>,
+    /// `true` when a personal code belongs to someone under 18 on the scan date.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub children_data: bool,
+    /// The retention policy and the file's age (with retention policies, for files holding
+    /// personal data).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub retention: Option<RetentionCheck>,
+}
+
+/// Ages behind a file's personal codes: old-format codes carry the birth date.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct Children {
+    /// Distinct old-format codes of people under 18 on the scan date.
+    pub under_18: u64,
+    /// Distinct new-format codes (issued from 1 July 2017), which carry no birth date.
+    pub age_unknown: u64,
+}
+
+/// A file checked against its retention policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RetentionCheck {
+    /// The glob of the policy that applies, or `default`.
+    pub policy: String,
+    /// Its period as configured (`1y`, `75y`).
+    pub period: String,
+    /// Whole days since the file was last modified.
+    pub age_days: u64,
+    /// Kept longer than the period.
+    pub over_retention: bool,
 }
 
 /// A person named in a document's metadata: masked and fingerprinted like a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetadataField {
     /// `author` or `last_modified_by`.
     pub field: String,
@@ -486,7 +572,7 @@ impl MetadataField {
 
 /// Where a member sits: the file on disk that holds it, and its path inside each container
 /// from the outermost in (`["2024.zip", "saraksts.xlsx"]` for `arhivs.zip!/2024.zip!/saraksts.xlsx`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Inside {
     /// The file on disk.
     pub file: String,
@@ -495,7 +581,7 @@ pub struct Inside {
 }
 
 /// What one table column holds: its header, the class the header gives it, and its findings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ColumnSummary {
     /// Sheet name (none for CSV/TSV).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -520,7 +606,7 @@ pub struct ColumnSummary {
 }
 
 /// The scan header: what ran, where, with which options.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScanHeader {
     /// Always `piimap`.
     pub tool: String,
@@ -541,7 +627,7 @@ pub struct ScanHeader {
 }
 
 /// The options recorded in the header.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScanOptionsRecord {
     /// Findings below this confidence are dropped.
     pub min_confidence: Confidence,
@@ -575,10 +661,14 @@ pub struct ScanOptionsRecord {
     pub threads: usize,
     /// Rules directory, if not the built-in rules.
     pub rules_dir: Option<String>,
+    /// Retention policies, `GLOB=PERIOD` in the order given (the last match applies), then
+    /// `default=PERIOD`.
+    #[serde(default)]
+    pub retention: Vec<String>,
 }
 
 /// Totals for one kind or category across the scan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Totals {
     /// Findings.
     pub count: u64,
@@ -587,7 +677,7 @@ pub struct Totals {
 }
 
 /// The scan summary: every file the walk met is counted here.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Finish time, RFC 3339 UTC.
     pub finished_at: String,
@@ -619,4 +709,19 @@ pub struct Summary {
     /// With `--store`: files read, reused, moved and removed.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub store: Option<crate::store::StoreCounts>,
+    /// Files with personal codes of people under 18 on the scan date.
+    #[serde(default)]
+    pub files_with_children_data: u64,
+    /// With retention policies: the files kept longer than their period.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub over_retention: Option<OverRetention>,
+}
+
+/// Files over their retention period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct OverRetention {
+    /// How many.
+    pub files: u64,
+    /// Their paths, sorted.
+    pub paths: Vec<String>,
 }

@@ -20,6 +20,9 @@ pub enum OutputFormat {
     Json,
     /// JSON Lines: a `header` line, one `file` line per record, a `summary` line.
     Jsonl,
+    /// CSV of the file records for spreadsheets: UTF-8 with a byte-order mark, `;`-separated,
+    /// one row per record (no header or summary).
+    Csv,
 }
 
 /// A JSON Lines line.
@@ -118,6 +121,11 @@ impl InventoryWriter {
                 out.write_all(b",\"files\":[")?;
             }
             OutputFormat::Jsonl => self.line(&Line::Header(header))?,
+            OutputFormat::Csv => {
+                let out = self.out();
+                out.write_all("\u{feff}".as_bytes())?;
+                out.write_all(CSV_HEADER.as_bytes())?;
+            }
         }
         Ok(())
     }
@@ -132,6 +140,10 @@ impl InventoryWriter {
                 serde_json::to_writer(out, record)?;
             }
             OutputFormat::Jsonl => self.line(&Line::File(record))?,
+            OutputFormat::Csv => {
+                let row = csv_row(record)?;
+                self.out().write_all(&row)?;
+            }
         }
         self.records += 1;
         Ok(())
@@ -154,6 +166,7 @@ impl InventoryWriter {
                 out.write_all(b"}\n")?;
             }
             OutputFormat::Jsonl => self.line(&Line::Summary(summary))?,
+            OutputFormat::Csv => {}
         }
         match self.dest {
             Destination::Stdout(mut w) => {
@@ -171,6 +184,68 @@ impl InventoryWriter {
         Ok(())
     }
 }
+
+/// A CSV writer as Excel opens it in Latvian locales: a UTF-8 byte-order mark, then
+/// `;`-separated fields.
+pub fn csv_writer(mut out: impl Write) -> Result<csv::Writer<impl Write>> {
+    out.write_all("\u{feff}".as_bytes())?;
+    Ok(csv::WriterBuilder::new().delimiter(b';').from_writer(out))
+}
+
+/// The serialised name of a unit enum value (`complete`, `over_retention`...).
+pub fn enum_name(value: &impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// One file record as a CSV row (`--format csv`).
+fn csv_row(record: &FileRecord) -> Result<Vec<u8>> {
+    let kinds: Vec<String> = record
+        .findings
+        .iter()
+        .map(|k| format!("{} {}", k.kind, k.count))
+        .collect();
+    let mut categories: Vec<&str> = record.findings.iter().map(|k| k.category.name()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+    let mut row = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    row.write_record([
+        record.path.as_str(),
+        &record.format,
+        &number(record.size),
+        record.modified.as_deref().unwrap_or_default(),
+        &enum_name(&record.status),
+        &record
+            .reason
+            .as_ref()
+            .map(|r| format!("{}: {}", enum_name(&r.code), r.message))
+            .unwrap_or_default(),
+        if record.personal_data { "yes" } else { "no" },
+        &categories.join(", "),
+        &kinds.join(", "),
+        &number(record.children.map(|c| c.under_18)),
+        &number(record.retention.as_ref().map(|r| r.age_days)),
+        match &record.retention {
+            Some(r) if r.over_retention => "yes",
+            Some(_) => "no",
+            None => "",
+        },
+        &record
+            .change
+            .as_ref()
+            .map(|c| enum_name(&c.state))
+            .unwrap_or_default(),
+    ])?;
+    Ok(row.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// The CSV header row, matching `csv_row`.
+const CSV_HEADER: &str = "path;format;size;modified;status;reason;personal_data;categories;kinds;children_under_18;age_days;over_retention;change\n";
 
 /// Folds every file outcome into the summary.
 #[derive(Debug, Default)]
@@ -200,6 +275,14 @@ impl SummaryBuilder {
         } else if r.status == Status::Complete {
             s.files_clean += 1;
         }
+        s.files_with_children_data += u64::from(r.children_data);
+        if let Some(check) = &r.retention {
+            let over = s.over_retention.get_or_insert_with(Default::default);
+            if check.over_retention {
+                over.files += 1;
+                over.paths.push(r.path.clone());
+            }
+        }
         for k in &r.findings {
             let kind = s.kinds.entry(k.kind.clone()).or_default();
             kind.count += k.count;
@@ -220,7 +303,6 @@ impl SummaryBuilder {
         &self.summary
     }
 
-    /// The finished summary.
     /// Adds what the scan did with its store.
     pub fn set_store(&mut self, counts: crate::store::StoreCounts) {
         self.summary.store = Some(counts);
@@ -229,6 +311,9 @@ impl SummaryBuilder {
     /// Completes the summary.
     pub fn finish(mut self, finished_at: String, elapsed_seconds: f64) -> Summary {
         self.summary.finished_at = finished_at;
+        if let Some(over) = &mut self.summary.over_retention {
+            over.paths.sort();
+        }
         self.summary.elapsed_seconds = elapsed_seconds;
         self.summary.mb_per_second = if elapsed_seconds > 0.0 {
             self.summary.bytes_scanned as f64 / 1e6 / elapsed_seconds

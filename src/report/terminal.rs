@@ -85,6 +85,18 @@ pub fn print_summary(s: &Summary) {
             reasons.join(", ")
         ));
     }
+    if s.files_with_children_data > 0 {
+        out.push_str(&format!(
+            "  with personal codes of children (under 18): {} files\n",
+            s.files_with_children_data
+        ));
+    }
+    if let Some(over) = &s.over_retention {
+        out.push_str(&format!(
+            "  over their retention period: {} files\n",
+            over.files
+        ));
+    }
     if let Some(store) = &s.store {
         out.push_str(&format!(
             "  store: {} files read, {} unchanged and reused ({} moved), {} removed\n",

@@ -53,6 +53,16 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
     )
 }
 
+/// The birth date `(year, month, day)` of a normalised old-format code (11 digits); `None` for
+/// new-format codes, which carry no date (reference §1.1).
+pub fn old_format_birth_date(value: &str) -> Option<(u32, u32, u32)> {
+    let digits = digits_of(value);
+    if digits.len() != 11 || (digits[0] == 3 && digits[1] >= 2) {
+        return None;
+    }
+    birth_date(&digits)
+}
+
 /// A code is written as 11 digits or as 6 digits, a hyphen and 5 digits.
 fn hyphen_in_place(raw: &str) -> bool {
     match raw.len() {
@@ -100,6 +110,14 @@ mod tests {
 
     // Independent vectors: reference §1.7 (python-stdnum pvn.py doctests, DataDog
     // latvia_national_id_checksum.rs tests, java-personal-code README, SK Smart-ID demo identities).
+    #[test]
+    fn birth_dates_of_old_format_codes_only() {
+        // Reference §1.1: ddmmyy, then the century digit (1 = 1900s, 2 = 2000s).
+        assert_eq!(old_format_birth_date("16117519997"), Some((1975, 11, 16)));
+        assert_eq!(old_format_birth_date("030303-10012"), Some((1903, 3, 3)));
+        assert_eq!(old_format_birth_date("32345678901"), None, "new format");
+    }
+
     #[test]
     fn valid_old_format_vectors() {
         for code in [
