@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use crate::inventory::{ChangeState, FileChange, FileRecord, KindChange, Occurrence};
@@ -78,6 +79,9 @@ fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
         .with_context(|| format!("cannot open the store {}", path.display()))?;
     conn.busy_timeout(Duration::from_secs(30))?;
     conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    // Query-planner stability: otherwise a statement whose plan may depend on a bound value
+    // (`recount_on > ?`) is compiled again every time it is reused with new values.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(conn)
 }
 
