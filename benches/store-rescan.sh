@@ -2,7 +2,10 @@
 # Times a first scan with a store against a re-scan with nothing changed, on a generated share
 # of many small files, and prints both wall times (median of RUNS re-scans) and their ratio.
 #
-#   benches/store-rescan.sh [SIZE] [RUNS] [THREADS]      e.g. benches/store-rescan.sh 3G 5 2
+#   benches/store-rescan.sh [SIZE] [RUNS] [THREADS] [DENSITY]    e.g. benches/store-rescan.sh 3G 5 2
+#
+# DENSITY is the planted values per MB (generate-corpus --density, default 200: every file then
+# holds personal data; a real share has far fewer).
 #
 # The corpus (seeded, `piimap generate-corpus`: text, CSV, logs and HTML of 2-60 KB; about
 # 100,000 files at 3G) is written outside the repository. The first scan starts from an empty
@@ -11,11 +14,12 @@ set -euo pipefail
 size=${1:-3G}
 runs=${2:-5}
 threads=${3:-2}
+density=${4:-200}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-work=${PIIMAP_BENCH_DIR:-/tmp/piimap-store-bench-$size}
+work=${PIIMAP_BENCH_DIR:-/tmp/piimap-store-bench-$size-$density}
 cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
 piimap="$repo/target/release/piimap"
-[ -d "$work/share" ] || "$piimap" generate-corpus "$work" --seed 7 --size "$size"
+[ -d "$work/share" ] || "$piimap" generate-corpus "$work" --seed 7 --size "$size" --density "$density"
 export PIIMAP_KEY_FILE="$work/fingerprint.key"
 store="$work/piimap.db"
 files=$(find "$work/share" -type f | wc -l)
@@ -36,7 +40,7 @@ for _ in $(seq "$runs"); do
   rescans+=("$(seconds "$piimap" scan "$work/share" -q -j "$threads" --store "$store" -o "$work/rescan.json")")
 done
 median=$(printf '%s\n' "${rescans[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-printf 'files: %d (%s), threads: %d\n' "$files" "$size" "$threads"
+printf 'files: %d (%s, %s values/MB), threads: %d\n' "$files" "$size" "$density" "$threads"
 printf 'first scan with --store: %.2f s\n' "$first"
 printf 're-scan, nothing changed (median of %d): %.2f s\n' "$runs" "$median"
 printf 'ratio: %.1f\n' "$(echo "$first / $median" | bc -l)"

@@ -98,7 +98,10 @@ pub fn in_store(store: &Path, key_check: &str, queries: &[Query]) -> Result<Vec<
     if !store.is_file() {
         bail!("{}: no such store", store.display());
     }
+    // Read-write to build the fingerprint index; read-only (searching without the index) when
+    // the store may only be read.
     let conn = rusqlite::Connection::open_with_flags(store, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .or_else(|_| rusqlite::Connection::open_with_flags(store, OpenFlags::SQLITE_OPEN_READ_ONLY))
         .with_context(|| format!("cannot open the store {}", store.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -123,7 +126,12 @@ pub fn in_store(store: &Path, key_check: &str, queries: &[Query]) -> Result<Vec<
     }
     // Built on the first search, not during scans, where keeping it up to date costs more
     // than the scan itself on a large share.
-    conn.execute_batch("CREATE INDEX IF NOT EXISTS findings_fingerprint ON findings(fingerprint)")?;
+    if conn
+        .execute_batch("CREATE INDEX IF NOT EXISTS findings_fingerprint ON findings(fingerprint)")
+        .is_err()
+    {
+        eprintln!("piimap: note: the store is read-only here; searching it without an index");
+    }
     let mut stmt = conn.prepare(
         "SELECT r.path, f.kind, f.location FROM findings f
          JOIN records r ON r.file_id = f.file_id AND r.ordinal = f.ordinal
