@@ -440,27 +440,28 @@ fn diff(args: DiffArgs) -> Result<ExitCode> {
     let old = diff::Inventory::read(&args.old)?;
     let new = diff::Inventory::read(&args.new)?;
     let report = diff::compare(&old, &new, args.all);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        TableFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
-        }
-        TableFormat::Csv => diff::write_csv(&report, &mut out)?,
-    }
-    Ok(ExitCode::Success)
+    print_table(&report, args.format, |out| diff::write_csv(&report, out))
 }
 
 /// `piimap report --store FILE`.
 fn report(args: ReportArgs) -> Result<ExitCode> {
     let view = register::from_store(&args.store, args.depth, SystemTime::now())?;
+    print_table(&view, args.format, |out| register::write_csv(&view, out))
+}
+
+/// Prints `value` to stdout as pretty JSON, or as CSV with `write_csv`.
+fn print_table(
+    value: &impl serde::Serialize,
+    format: TableFormat,
+    write_csv: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match format {
         TableFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &view)?;
+            serde_json::to_writer_pretty(&mut out, value)?;
             writeln!(out)?;
         }
-        TableFormat::Csv => register::write_csv(&view, &mut out)?,
+        TableFormat::Csv => write_csv(&mut out)?,
     }
     Ok(ExitCode::Success)
 }

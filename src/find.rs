@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
-use rusqlite::{OpenFlags, params};
+use anyhow::{Result, bail};
+use rusqlite::params;
 use serde::Serialize;
 
 use crate::detect::RuleSet;
@@ -95,22 +95,9 @@ pub fn hits_in(queries: &[Query], path: &str, occurrences: &[Occurrence]) -> Vec
 /// Looks the queries up in a store, as of its files' last scan. Fails when the store's scans
 /// were made with another fingerprint key (nothing would match).
 pub fn in_store(store: &Path, key_check: &str, queries: &[Query]) -> Result<Vec<Hit>> {
-    if !store.is_file() {
-        bail!("{}: no such store", store.display());
-    }
     // Read-write to build the fingerprint index; read-only (searching without the index) when
     // the store may only be read.
-    let conn = rusqlite::Connection::open_with_flags(store, OpenFlags::SQLITE_OPEN_READ_WRITE)
-        .or_else(|_| rusqlite::Connection::open_with_flags(store, OpenFlags::SQLITE_OPEN_READ_ONLY))
-        .with_context(|| format!("cannot open the store {}", store.display()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if version < 2 {
-        bail!(
-            "{}: the store is from an older piimap; run `piimap scan --store` once to upgrade it",
-            store.display()
-        );
-    }
+    let conn = crate::store::open_existing(store, true)?;
     let stored_check: Option<String> = conn
         .query_row(
             "SELECT key_check FROM scans WHERE key_check IS NOT NULL ORDER BY id DESC LIMIT 1",

@@ -11,8 +11,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::SystemTime;
 
-use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, OpenFlags};
+use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::inventory::{Category, FileRecord};
@@ -59,19 +58,7 @@ pub struct RegisterView {
 /// Builds the register view of the store at `path`, grouping folders `depth` levels below
 /// the roots; retention ages are measured at `now`.
 pub fn from_store(path: &Path, depth: usize, now: SystemTime) -> Result<RegisterView> {
-    if !path.is_file() {
-        bail!("{}: no such store", path.display());
-    }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .with_context(|| format!("cannot open the store {}", path.display()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if version < 2 {
-        bail!(
-            "{}: the store is from an older piimap; run `piimap scan --store` once to upgrade it",
-            path.display()
-        );
-    }
+    let conn = crate::store::open_existing(path, false)?;
     let (started_at, roots, retention): (String, String, Option<String>) = conn
         .query_row(
             "SELECT started_at, roots, retention FROM scans WHERE finished_at IS NOT NULL

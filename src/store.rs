@@ -85,6 +85,28 @@ fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Opens an existing store to answer questions (`find`, `report`): read-write when `writable`
+/// and allowed (to build an index), else read-only. A missing store, or one whose schema is
+/// older than the questions need, is an error that says what to do.
+pub fn open_existing(path: &Path, writable: bool) -> Result<Connection> {
+    if !path.is_file() {
+        anyhow::bail!("{}: no such store", path.display());
+    }
+    let read_only = || connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY);
+    let conn = match writable {
+        true => connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE).or_else(|_| read_only())?,
+        false => read_only()?,
+    };
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if (version as usize) < MIGRATIONS.len() {
+        anyhow::bail!(
+            "{}: the store is from an older piimap; run `piimap scan --store` once to upgrade it",
+            path.display()
+        );
+    }
+    Ok(conn)
+}
+
 /// The id of the last scan that finished before scan `before`, or 0.
 fn last_finished(conn: &Connection, before: i64) -> Result<i64> {
     Ok(conn.query_row(
