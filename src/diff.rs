@@ -7,14 +7,14 @@
 //! more". Inventories carry counts and a few samples, not every fingerprint, so per kind
 //! `added` and `removed` are lower bounds from the distinct counts (a store gives exact ones).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::inventory::{ChangeState, FileChange, FileRecord, KindChange};
+use crate::inventory::{ChangeState, FileChange, FileRecord, KindChange, KindFindings};
 
 /// The parts of an inventory a diff uses.
 #[derive(Debug, Clone)]
@@ -127,16 +127,18 @@ pub fn compare(old: &Inventory, new: &Inventory, all: bool) -> Diff {
         old.files.iter().map(|r| (r.path.as_str(), r)).collect();
     let after: BTreeMap<&str, &FileRecord> =
         new.files.iter().map(|r| (r.path.as_str(), r)).collect();
+    // Records gone from their path, by size and modified time: the candidates for a move.
+    let mut gone: HashMap<MoveKey<'_>, Vec<&FileRecord>> = HashMap::new();
+    for (path, record) in &before {
+        if !after.contains_key(path) {
+            gone.entry(move_key(record)).or_default().push(record);
+        }
+    }
     let mut files = Vec::new();
-    let mut gone: Vec<&FileRecord> = before
-        .iter()
-        .filter(|(path, _)| !after.contains_key(*path))
-        .map(|(_, r)| *r)
-        .collect();
     for (path, record) in &after {
         let change = match before.get(path) {
             Some(previous) => {
-                let kinds = kind_changes(previous, record);
+                let kinds = kind_changes(&previous.findings, &record.findings);
                 let same = kinds.is_empty()
                     && previous.status == record.status
                     && previous.size == record.size
@@ -151,27 +153,34 @@ pub fn compare(old: &Inventory, new: &Inventory, all: bool) -> Diff {
                     kinds,
                 }
             }
-            None => match gone.iter().position(|g| same_content(g, record)) {
-                Some(i) => FileChange {
-                    moved_from: Some(gone.swap_remove(i).path.clone()),
-                    ..FileChange::plain(ChangeState::Moved)
-                },
-                None => FileChange {
-                    kinds: kind_changes(&empty_like(record), record),
-                    ..FileChange::plain(ChangeState::New)
-                },
-            },
+            None => {
+                let candidates = gone.get_mut(&move_key(record));
+                let moved = candidates.and_then(|c| {
+                    let i = c.iter().position(|g| same_content(g, record))?;
+                    Some(c.swap_remove(i))
+                });
+                match moved {
+                    Some(from) => FileChange {
+                        moved_from: Some(from.path.clone()),
+                        ..FileChange::plain(ChangeState::Moved)
+                    },
+                    None => FileChange {
+                        kinds: kind_changes(&[], &record.findings),
+                        ..FileChange::plain(ChangeState::New)
+                    },
+                }
+            }
         };
         files.push(FileDiff {
             path: path.to_string(),
             change,
         });
     }
-    for record in gone {
+    for record in gone.into_values().flatten() {
         files.push(FileDiff {
             path: record.path.clone(),
             change: FileChange {
-                kinds: kind_changes(record, &empty_like(record)),
+                kinds: kind_changes(&record.findings, &[]),
                 ..FileChange::plain(ChangeState::Removed)
             },
         });
@@ -198,16 +207,16 @@ fn side(inventory: &Inventory) -> Side {
     }
 }
 
-/// A record like `record` with no findings.
-fn empty_like(record: &FileRecord) -> FileRecord {
-    FileRecord {
-        findings: Vec::new(),
-        ..record.clone()
-    }
+/// Size and modified time: a moved file keeps both.
+type MoveKey<'a> = (Option<u64>, Option<&'a str>);
+
+fn move_key(record: &FileRecord) -> MoveKey<'_> {
+    (record.size, record.modified.as_deref())
 }
 
-/// The same file under another path: size, modified time, status and findings (counts and
-/// sample fingerprints) all equal.
+/// The same file under another path (same size and modified time, which `move_key` already
+/// matched): a known modified time, the same status and the same findings (counts and sample
+/// fingerprints).
 fn same_content(a: &FileRecord, b: &FileRecord) -> bool {
     let fingerprints = |r: &FileRecord| -> BTreeSet<(String, u64, Vec<String>)> {
         r.findings
@@ -218,36 +227,25 @@ fn same_content(a: &FileRecord, b: &FileRecord) -> bool {
             })
             .collect()
     };
-    a.size == b.size
-        && a.modified.is_some()
-        && a.modified == b.modified
-        && a.status == b.status
-        && fingerprints(a) == fingerprints(b)
+    a.modified.is_some() && a.status == b.status && fingerprints(a) == fingerprints(b)
 }
 
 /// Per kind: counts before and after; distinct values added and removed as lower bounds from
 /// the distinct counts. Kinds without a difference are left out.
-fn kind_changes(before: &FileRecord, after: &FileRecord) -> BTreeMap<String, KindChange> {
-    let mut kinds: BTreeMap<String, (KindChange, u64, u64)> = BTreeMap::new();
-    for k in &before.findings {
-        let entry = kinds.entry(k.kind.clone()).or_default();
-        entry.0.before = k.count;
-        entry.1 = k.distinct;
+fn kind_changes(before: &[KindFindings], after: &[KindFindings]) -> BTreeMap<String, KindChange> {
+    let distinct = |list: &[KindFindings], kind: &str| {
+        list.iter()
+            .find(|k| k.kind == kind)
+            .map_or(0, |k| k.distinct)
+    };
+    let mut kinds = KindChange::counts(before, after);
+    for (kind, change) in &mut kinds {
+        let (was, is) = (distinct(before, kind), distinct(after, kind));
+        change.added = is.saturating_sub(was);
+        change.removed = was.saturating_sub(is);
     }
-    for k in &after.findings {
-        let entry = kinds.entry(k.kind.clone()).or_default();
-        entry.0.after = k.count;
-        entry.2 = k.distinct;
-    }
+    kinds.retain(|_, c| c.is_change());
     kinds
-        .into_iter()
-        .map(|(kind, (mut change, distinct_before, distinct_after))| {
-            change.added = distinct_after.saturating_sub(distinct_before);
-            change.removed = distinct_before.saturating_sub(distinct_after);
-            (kind, change)
-        })
-        .filter(|(_, c)| c.before != c.after || c.added > 0 || c.removed > 0)
-        .collect()
 }
 
 /// The diff as CSV: one row per file and changed kind.

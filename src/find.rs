@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::detect::RuleSet;
@@ -104,7 +104,7 @@ pub fn in_store(store: &Path, key_check: &str, queries: &[Query]) -> Result<Vec<
             [],
             |r| r.get(0),
         )
-        .ok();
+        .optional()?;
     if stored_check.as_deref().is_some_and(|c| c != key_check) {
         bail!(
             "{}: the store was made with another fingerprint key; give the scans' key with --key-file",

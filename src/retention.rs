@@ -102,8 +102,11 @@ impl Retention {
             return None;
         }
         let modified = humantime::parse_rfc3339(record.modified.as_deref()?).ok()?;
-        let path = record.path.replace('\\', "/");
-        let (policy, period) = match self.globs.matches(&path).last() {
+        let path = match record.path.contains('\\') {
+            true => std::borrow::Cow::Owned(record.path.replace('\\', "/")),
+            false => std::borrow::Cow::Borrowed(record.path.as_str()),
+        };
+        let (policy, period) = match self.globs.matches(path.as_ref()).last() {
             Some(&i) => (self.policies[i].glob.clone(), &self.policies[i].period),
             None => ("default".to_string(), self.default.as_ref()?),
         };

@@ -454,20 +454,14 @@ fn kind_changes(
         .iter()
         .map(|o| (o.kind.clone(), o.fingerprint.clone(), o.logical.clone()))
         .collect();
-    let mut kinds: BTreeMap<String, KindChange> = BTreeMap::new();
-    for k in &before.findings {
-        kinds.entry(k.kind.clone()).or_default().before = k.count;
-    }
-    for k in &after.findings {
-        kinds.entry(k.kind.clone()).or_default().after = k.count;
-    }
+    let mut kinds = KindChange::counts(&before.findings, &after.findings);
     for key in now.difference(before_occurrences) {
         kinds.entry(key.0.clone()).or_default().added += 1;
     }
     for key in before_occurrences.difference(&now) {
         kinds.entry(key.0.clone()).or_default().removed += 1;
     }
-    kinds.retain(|_, c| c.before != c.after || c.added > 0 || c.removed > 0);
+    kinds.retain(|_, c| c.is_change());
     kinds
 }
 

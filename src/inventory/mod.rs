@@ -317,6 +317,26 @@ pub struct KindChange {
     pub removed: u64,
 }
 
+impl KindChange {
+    /// Per kind in either list: its count before and after (`added`/`removed` left at 0 for
+    /// the caller, which knows how values are compared).
+    pub fn counts(before: &[KindFindings], after: &[KindFindings]) -> BTreeMap<String, KindChange> {
+        let mut kinds: BTreeMap<String, KindChange> = BTreeMap::new();
+        for k in before {
+            kinds.entry(k.kind.clone()).or_default().before = k.count;
+        }
+        for k in after {
+            kinds.entry(k.kind.clone()).or_default().after = k.count;
+        }
+        kinds
+    }
+
+    /// Whether anything differs.
+    pub fn is_change(&self) -> bool {
+        self.before != self.after || self.added > 0 || self.removed > 0
+    }
+}
+
 /// How completely a file was scanned.
 #[derive(
     Debug,

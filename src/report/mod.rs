@@ -122,9 +122,10 @@ impl InventoryWriter {
             }
             OutputFormat::Jsonl => self.line(&Line::Header(header))?,
             OutputFormat::Csv => {
+                let header = csv_line(CSV_COLUMNS)?;
                 let out = self.out();
-                out.write_all("\u{feff}".as_bytes())?;
-                out.write_all(CSV_HEADER.as_bytes())?;
+                out.write_all(UTF8_BOM.as_bytes())?;
+                out.write_all(&header)?;
             }
         }
         Ok(())
@@ -188,8 +189,25 @@ impl InventoryWriter {
 /// A CSV writer as Excel opens it in Latvian locales: a UTF-8 byte-order mark, then
 /// `;`-separated fields.
 pub fn csv_writer(mut out: impl Write) -> Result<csv::Writer<impl Write>> {
-    out.write_all("\u{feff}".as_bytes())?;
-    Ok(csv::WriterBuilder::new().delimiter(b';').from_writer(out))
+    out.write_all(UTF8_BOM.as_bytes())?;
+    Ok(csv_builder().from_writer(out))
+}
+
+/// The byte-order mark that tells Excel a CSV file is UTF-8.
+const UTF8_BOM: &str = "\u{feff}";
+
+/// `;`-separated CSV with a small buffer (a row is written at a time).
+fn csv_builder() -> csv::WriterBuilder {
+    let mut builder = csv::WriterBuilder::new();
+    builder.delimiter(b';').buffer_capacity(1024);
+    builder
+}
+
+/// One CSV line (`;`-separated, quoted where needed).
+fn csv_line<I: AsRef<[u8]>>(fields: impl IntoIterator<Item = I>) -> Result<Vec<u8>> {
+    let mut line = csv_builder().from_writer(Vec::new());
+    line.write_record(fields)?;
+    Ok(line.into_inner().map_err(|e| e.into_error())?)
 }
 
 /// The serialised name of a unit enum value (`complete`, `over_retention`...).
@@ -211,10 +229,7 @@ fn csv_row(record: &FileRecord) -> Result<Vec<u8>> {
     categories.sort_unstable();
     categories.dedup();
     let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
-    let mut row = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    row.write_record([
+    csv_line([
         record.path.as_str(),
         &record.format,
         &number(record.size),
@@ -240,12 +255,25 @@ fn csv_row(record: &FileRecord) -> Result<Vec<u8>> {
             .as_ref()
             .map(|c| enum_name(&c.state))
             .unwrap_or_default(),
-    ])?;
-    Ok(row.into_inner().map_err(|e| e.into_error())?)
+    ])
 }
 
-/// The CSV header row, matching `csv_row`.
-const CSV_HEADER: &str = "path;format;size;modified;status;reason;personal_data;categories;kinds;children_under_18;age_days;over_retention;change\n";
+/// The CSV columns, in the order `csv_row` writes them.
+const CSV_COLUMNS: [&str; 13] = [
+    "path",
+    "format",
+    "size",
+    "modified",
+    "status",
+    "reason",
+    "personal_data",
+    "categories",
+    "kinds",
+    "children_under_18",
+    "age_days",
+    "over_retention",
+    "change",
+];
 
 /// Folds every file outcome into the summary.
 #[derive(Debug, Default)]
