@@ -16,10 +16,10 @@ use crate::cli::{
 use crate::detect::RuleSet;
 use crate::exit_code::ExitCode;
 use crate::inventory::fingerprint::FingerprintKey;
-use crate::inventory::{Confidence, SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
+use crate::inventory::{Confidence, RecordDigest, SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
 use crate::report::{InventoryWriter, Progress, SummaryBuilder, print_summary};
 use crate::retention::Retention;
-use crate::scan::{ArchiveOptions, ScanOptions, Scanner, StoreUse, rfc3339};
+use crate::scan::{ArchiveOptions, Group, ScanOptions, Scanner, StoreUse, rfc3339};
 use crate::store::Store;
 use crate::walk::WalkOptions;
 use crate::{config, diff, find, register};
@@ -251,27 +251,47 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     writer.begin(&header)?;
     let mut summary = SummaryBuilder::default();
     let mut progress = Progress::new(!args.quiet);
-    let mut gaps = false;
-    scanner.run(|mut group| {
-        let gone = match &mut store {
-            Some(store) => store.record_group(&mut group)?,
-            None => Vec::new(),
-        };
-        for outcome in &mut group {
-            // Ages change with the scan date: checked on every scan, never stored.
-            outcome.record.retention = retention.as_ref().and_then(|r| r.check(&outcome.record));
-            summary.add(outcome);
-            gaps |= outcome
-                .record
-                .reason
-                .as_ref()
-                .is_some_and(|r| r.code.leaves_gap());
-            if outcome.record.is_listed() {
-                writer.record(&outcome.record)?;
+    // Ages change with the scan date: checked on every scan, never stored.
+    let check_retention = |digest: &RecordDigest| {
+        let retention = retention.as_ref()?;
+        retention.check(
+            &digest.path,
+            digest.modified.as_deref(),
+            digest.personal_data,
+        )
+    };
+    scanner.run(|group| {
+        match group {
+            Group::Outcomes(mut outcomes) => {
+                let gone = match &mut store {
+                    Some(store) => store.record_group(&mut outcomes)?,
+                    None => Vec::new(),
+                };
+                for outcome in &mut outcomes {
+                    let record = &mut outcome.record;
+                    let digest = RecordDigest::of(record);
+                    record.retention = check_retention(&digest);
+                    summary.add(&digest, record.retention.as_ref(), outcome.bytes_scanned);
+                    if record.is_listed() {
+                        writer.record(record)?;
+                    }
+                }
+                for record in &gone {
+                    writer.record(record)?;
+                }
             }
-        }
-        for record in &gone {
-            writer.record(record)?;
+            Group::Unchanged(file) => {
+                if let Some(store) = &mut store {
+                    store.record_unchanged(&file)?;
+                }
+                for stored in &file.records {
+                    let check = check_retention(&stored.digest);
+                    summary.add(&stored.digest, check.as_ref(), 0);
+                    if stored.digest.is_listed(stored.change.as_ref()) {
+                        writer.stored(stored, check.as_ref())?;
+                    }
+                }
+            }
         }
         progress.tick(summary.summary(), started);
         Ok(())
@@ -290,6 +310,11 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     if !args.quiet {
         print_summary(&summary);
     }
+    // Exit 3 when a file was not fully read for a reason that leaves a gap.
+    let gaps = summary
+        .not_fully_scanned
+        .keys()
+        .any(|code| code.leaves_gap());
     Ok(if gaps {
         ExitCode::Incomplete
     } else {
@@ -373,6 +398,9 @@ fn find(args: FindArgs) -> Result<ExitCode> {
             let scanner = Scanner::new(setup.rules, setup.key, options);
             let mut hits = Vec::new();
             scanner.run(|group| {
+                let Group::Outcomes(group) = group else {
+                    bail!("a search without a store got a stored file");
+                };
                 for outcome in &group {
                     let record = &outcome.record;
                     hits.extend(find::hits_in(&queries, &record.path, &outcome.occurrences));

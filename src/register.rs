@@ -86,7 +86,13 @@ pub fn from_store(path: &Path, depth: usize, now: SystemTime) -> Result<Register
         let folder = folder_of(&record, &roots, depth);
         let over = retention
             .as_ref()
-            .and_then(|r| r.check(&record))
+            .and_then(|r| {
+                r.check(
+                    &record.path,
+                    record.modified.as_deref(),
+                    record.personal_data,
+                )
+            })
             .is_some_and(|c| c.over_retention);
         let mut seen = HashSet::new();
         for k in record.findings.iter().filter(|k| k.personal) {

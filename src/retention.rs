@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::inventory::{FileRecord, RetentionCheck};
+use crate::inventory::RetentionCheck;
 
 /// A retention period as written (`1y`, `75y`, `6months`) and its length (humantime: a year is
 /// 365.25 days, a month 30.44 days).
@@ -97,14 +97,19 @@ impl Retention {
 
     /// The retention check of a record holding personal data with a known modified time: the
     /// last matching policy, else the default. `None` when neither applies.
-    pub fn check(&self, record: &FileRecord) -> Option<RetentionCheck> {
-        if !record.personal_data {
+    pub fn check(
+        &self,
+        path: &str,
+        modified: Option<&str>,
+        personal_data: bool,
+    ) -> Option<RetentionCheck> {
+        if !personal_data {
             return None;
         }
-        let modified = humantime::parse_rfc3339(record.modified.as_deref()?).ok()?;
-        let path = match record.path.contains('\\') {
-            true => std::borrow::Cow::Owned(record.path.replace('\\', "/")),
-            false => std::borrow::Cow::Borrowed(record.path.as_str()),
+        let modified = humantime::parse_rfc3339(modified?).ok()?;
+        let path = match path.contains('\\') {
+            true => std::borrow::Cow::Owned(path.replace('\\', "/")),
+            false => std::borrow::Cow::Borrowed(path),
         };
         let (policy, period) = match self.globs.matches(path.as_ref()).last() {
             Some(&i) => (self.policies[i].glob.clone(), &self.policies[i].period),
@@ -123,14 +128,6 @@ impl Retention {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn record(path: &str, modified: &str, personal: bool) -> FileRecord {
-        serde_json::from_value(serde_json::json!({
-            "path": path, "size": 1, "modified": modified, "format": "text",
-            "status": "complete", "personal_data": personal, "findings": []
-        }))
-        .unwrap()
-    }
 
     fn retention() -> Retention {
         let now = humantime::parse_rfc3339("2026-11-22T00:00:00Z").unwrap();
@@ -151,29 +148,29 @@ mod tests {
     fn the_last_matching_policy_applies_and_age_is_in_whole_days() {
         let r = retention();
         let event = r
-            .check(&record(
+            .check(
                 "share/Pasakumi/2024/saraksts.xlsx",
-                "2024-11-22T00:00:00Z",
+                Some("2024-11-22T00:00:00Z"),
                 true,
-            ))
+            )
             .unwrap();
         assert_eq!(event.policy, "**/Pasakumi/**");
         assert_eq!(event.age_days, 730);
         assert!(event.over_retention);
         let hr = r
-            .check(&record(
+            .check(
                 "share/Personals/ligums.docx",
-                "1990-01-01T00:00:00Z",
+                Some("1990-01-01T00:00:00Z"),
                 true,
-            ))
+            )
             .unwrap();
         assert!(!hr.over_retention, "75 years not yet over");
         let candidate = r
-            .check(&record(
+            .check(
                 "share/Personals/Kandidati/cv.pdf",
-                "2026-01-01T00:00:00Z",
+                Some("2026-01-01T00:00:00Z"),
                 true,
-            ))
+            )
             .unwrap();
         assert_eq!(candidate.period, "6months");
         assert!(candidate.over_retention);
@@ -183,12 +180,12 @@ mod tests {
     fn the_default_applies_where_no_policy_matches_and_clean_files_are_not_checked() {
         let r = retention();
         let other = r
-            .check(&record("share/cits.txt", "2010-01-01T00:00:00Z", true))
+            .check("share/cits.txt", Some("2010-01-01T00:00:00Z"), true)
             .unwrap();
         assert_eq!(other.policy, "default");
         assert!(other.over_retention);
         assert!(
-            r.check(&record("share/cits.txt", "2010-01-01T00:00:00Z", false))
+            r.check("share/cits.txt", Some("2010-01-01T00:00:00Z"), false)
                 .is_none()
         );
         // `*` does not cross a folder.
@@ -201,7 +198,7 @@ mod tests {
         .unwrap();
         assert!(
             shallow
-                .check(&record("share/a/b.txt", "2010-01-01T00:00:00Z", true))
+                .check("share/a/b.txt", Some("2010-01-01T00:00:00Z"), true)
                 .is_none()
         );
     }

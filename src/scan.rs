@@ -24,7 +24,7 @@ use crate::inventory::{
     Category, Confidence, FileFindings, FileRecord, Inside, Location, MetadataField, Occurrence,
     PathRepr, Reason, ReasonCode, Status,
 };
-use crate::store::StoreReader;
+use crate::store::{StoreReader, StoredFile};
 use crate::tables::{self, ColumnTally, CsvView};
 use crate::walk::{self, WalkItem, WalkOptions};
 
@@ -100,6 +100,16 @@ impl ArchiveOptions {
     }
 }
 
+/// What the consumer gets for one entry of the walk.
+#[derive(Debug)]
+pub enum Group {
+    /// Its outcomes (read now, or a moved file rebuilt from the store): those of any archive
+    /// members or attachments first, the entry's own last.
+    Outcomes(Vec<FileOutcome>),
+    /// A file on disk unchanged since the store's last scan: its records as stored, unread.
+    Unchanged(StoredFile),
+}
+
 /// One file's result, sent to the consumer.
 #[derive(Debug)]
 pub struct FileOutcome {
@@ -111,8 +121,8 @@ pub struct FileOutcome {
     pub occurrences: Vec<Occurrence>,
     /// With a store, on the outcome of a file on disk (the last of its group): what it was.
     pub disk: Option<DiskState>,
-    /// Taken from the store instead of read (with a store and an unchanged file).
-    pub reused: Option<Reused>,
+    /// Taken from the store instead of read: an unchanged file found under a new path.
+    pub moved: Option<Moved>,
     /// The first day (days since 1970-01-01) on which a child in the file turns 18: the
     /// record's `children` count is out of date from then on.
     pub recount_on: Option<i64>,
@@ -161,13 +171,13 @@ impl DiskState {
     }
 }
 
-/// How a reused outcome was found in the store.
+/// An unchanged file found in the store under another path (same identity, size and time).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reused {
+pub struct Moved {
     /// The store's id of the file.
     pub file_id: i64,
-    /// The path it had, when it was found under a new one (same identity, size and time).
-    pub moved_from: Option<String>,
+    /// The path it had.
+    pub from: String,
 }
 
 impl FileOutcome {
@@ -178,7 +188,7 @@ impl FileOutcome {
             bytes_scanned,
             occurrences: Vec::new(),
             disk: None,
-            reused: None,
+            moved: None,
             recount_on: None,
         }
     }
@@ -215,18 +225,15 @@ impl Scanner {
     }
 
     /// Walks and scans every root, calling `on_group` (on the calling thread) for every entry
-    /// the walk meets: its outcome, after those of any archive members or attachments inside it.
-    /// Stops early if `on_group` fails, and returns that error.
-    pub fn run(&self, mut on_group: impl FnMut(Vec<FileOutcome>) -> Result<()>) -> Result<()> {
+    /// the walk meets. Stops early if `on_group` fails, and returns that error.
+    pub fn run(&self, mut on_group: impl FnMut(Group) -> Result<()>) -> Result<()> {
         let walker = walk::build(&self.options.walk)?;
-        let (tx, rx) =
-            crossbeam_channel::bounded::<Vec<FileOutcome>>(self.options.walk.threads.max(1) * 64);
+        let (tx, rx) = crossbeam_channel::bounded::<Group>(self.options.walk.threads.max(1) * 64);
         std::thread::scope(move |scope| {
             scope.spawn(move || {
                 walker.run(|| {
                     let tx = tx.clone();
                     let mut worker = Worker::new(self);
-                    let mut batch = Vec::new();
                     Box::new(move |result| {
                         let Some(item) = walk::classify(result) else {
                             return WalkState::Continue;
@@ -234,8 +241,7 @@ impl Scanner {
                         if self.is_own_file(&item) {
                             return WalkState::Continue;
                         }
-                        worker.process(item, &mut batch);
-                        if tx.send(std::mem::take(&mut batch)).is_err() {
+                        if tx.send(worker.process(item)).is_err() {
                             return WalkState::Quit;
                         }
                         WalkState::Continue
@@ -340,8 +346,9 @@ impl<'s> Worker<'s> {
         outcome
     }
 
-    /// Scans one walk entry; pushes its outcome, after those of any members inside it.
-    fn process(&mut self, item: WalkItem, out: &mut Vec<FileOutcome>) {
+    /// Scans one walk entry (or takes it from the store).
+    fn process(&mut self, item: WalkItem) -> Group {
+        let mut out = Vec::new();
         let outcome = match item {
             WalkItem::File(path) => {
                 // One stat serves the store's comparison and the scan.
@@ -354,15 +361,13 @@ impl<'s> Worker<'s> {
                 let full = self.scanner.options.store.as_ref().is_some_and(|s| s.full);
                 if let (Some(store), Some(disk), false) = (&self.store, &disk, full) {
                     match store.lookup(disk) {
-                        Ok(Some(stored)) => {
-                            out.extend(stored);
-                            return;
-                        }
+                        Ok(Some(stored)) => return stored,
                         Ok(None) => {}
                         Err(e) => eprintln!("piimap: warning: store lookup failed: {e:#}"),
                     }
                 }
-                let scanned = catch_unwind(AssertUnwindSafe(|| self.scan_file(&path, &meta, out)));
+                let scanned =
+                    catch_unwind(AssertUnwindSafe(|| self.scan_file(&path, &meta, &mut out)));
                 let mut outcome = scanned.unwrap_or_else(|panic| {
                     self.panicked(&Subject::on_disk(&path, meta.as_ref().ok()), &*panic)
                 });
@@ -416,6 +421,7 @@ impl<'s> Worker<'s> {
             }
         };
         out.push(outcome);
+        Group::Outcomes(out)
     }
 
     /// The record of a subject whose scan panicked (a bug in piimap or in a parser).

@@ -17,8 +17,8 @@ use anyhow::{Context, Result};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use crate::inventory::{ChangeState, FileChange, FileRecord, KindChange, Occurrence};
-use crate::scan::{DiskState, FileOutcome, Reused};
+use crate::inventory::{ChangeState, FileChange, FileRecord, KindChange, Occurrence, RecordDigest};
+use crate::scan::{DiskState, FileOutcome, Group, Moved};
 
 /// Schema migrations, in order; `PRAGMA user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -65,6 +65,13 @@ CREATE INDEX findings_file ON findings(file_id);
 ALTER TABLE scans ADD COLUMN key_check TEXT;
 ALTER TABLE scans ADD COLUMN retention TEXT;
 ALTER TABLE files ADD COLUMN recount_on INTEGER;
+"#,
+    // Records are kept without `change` (now a column of its own) so that a re-scan writes
+    // them out as stored.
+    r#"
+ALTER TABLE records ADD COLUMN change TEXT;
+UPDATE records SET change = json_extract(record, '$.change'),
+                   record = json_remove(record, '$.change', '$.retention');
 "#,
 ];
 
@@ -210,12 +217,12 @@ impl Store {
         let Some(disk) = group.last().and_then(|o| o.disk.clone()) else {
             return Ok(Vec::new());
         };
-        let reused = group.last().and_then(|o| o.reused.clone());
-        let removed = match reused {
-            Some(reused) => {
-                self.keep(&disk, &reused, group)?;
+        let moved = group.last().and_then(|o| o.moved.clone());
+        let removed = match moved {
+            Some(moved) => {
+                self.keep_moved(&disk, &moved, group)?;
                 self.counts.reused += 1;
-                self.counts.moved += u64::from(reused.moved_from.is_some());
+                self.counts.moved += 1;
                 Vec::new()
             }
             None => {
@@ -223,35 +230,47 @@ impl Store {
                 self.replace(&disk, group)?
             }
         };
+        self.file_done()?;
+        Ok(removed)
+    }
+
+    /// Records that an unchanged file was seen in this scan.
+    pub fn record_unchanged(&mut self, file: &StoredFile) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE files SET last_seen_scan = ?2 WHERE id = ?1")?
+            .execute(params![file.file_id, self.scan_id])?;
+        self.counts.reused += 1;
+        self.file_done()
+    }
+
+    /// Commits when a batch is full or old enough.
+    fn file_done(&mut self) -> Result<()> {
         self.since_commit += 1;
         if self.since_commit >= COMMIT_FILES || self.last_commit.elapsed() >= COMMIT_EVERY {
             self.conn.execute_batch("COMMIT; BEGIN")?;
             self.since_commit = 0;
             self.last_commit = Instant::now();
         }
-        Ok(removed)
+        Ok(())
     }
 
-    /// A reused file: seen in this scan, under its (maybe new) path.
-    fn keep(&mut self, disk: &DiskState, reused: &Reused, group: &[FileOutcome]) -> Result<()> {
-        if reused.moved_from.is_some() {
-            self.conn.execute(
-                "UPDATE files SET path = ?2, path_text = ?3, last_seen_scan = ?4, change_scan = ?4
-                 WHERE id = ?1",
-                params![reused.file_id, disk.path, disk.path_text, self.scan_id],
-            )?;
-            // The records now carry their new paths and the `moved` change.
-            self.conn
-                .execute("DELETE FROM records WHERE file_id = ?1", [reused.file_id])?;
-            self.conn
-                .execute("DELETE FROM findings WHERE file_id = ?1", [reused.file_id])?;
-            self.insert_records(reused.file_id, group)
-        } else {
-            self.conn
-                .prepare_cached("UPDATE files SET last_seen_scan = ?2 WHERE id = ?1")?
-                .execute(params![reused.file_id, self.scan_id])?;
-            Ok(())
-        }
+    /// A file found under a new path: its records now carry that path and the `moved` change.
+    fn keep_moved(
+        &mut self,
+        disk: &DiskState,
+        moved: &Moved,
+        group: &mut [FileOutcome],
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE files SET path = ?2, path_text = ?3, last_seen_scan = ?4, change_scan = ?4
+             WHERE id = ?1",
+            params![moved.file_id, disk.path, disk.path_text, self.scan_id],
+        )?;
+        self.conn
+            .execute("DELETE FROM records WHERE file_id = ?1", [moved.file_id])?;
+        self.conn
+            .execute("DELETE FROM findings WHERE file_id = ?1", [moved.file_id])?;
+        self.insert_records(moved.file_id, group)
     }
 
     /// A file read now: compares with what was stored, then replaces it.
@@ -357,22 +376,24 @@ impl Store {
     }
 
     /// Stores a group's records and their occurrences.
-    fn insert_records(&self, file_id: i64, group: &[FileOutcome]) -> Result<()> {
+    fn insert_records(&self, file_id: i64, group: &mut [FileOutcome]) -> Result<()> {
         let mut records = self.conn.prepare_cached(
-            "INSERT INTO records (file_id, ordinal, path, record) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO records (file_id, ordinal, path, record, change)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         let mut findings = self.conn.prepare_cached(
             "INSERT INTO findings (file_id, ordinal, kind, fingerprint, logical, location)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for (ordinal, outcome) in group.iter().enumerate() {
-            let record = &outcome.record;
-            records.execute(params![
-                file_id,
-                ordinal as i64,
-                record.path,
-                serde_json::to_string(record)?
-            ])?;
+        for (ordinal, outcome) in group.iter_mut().enumerate() {
+            let record = &mut outcome.record;
+            let change = record
+                .change
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?;
+            let json = record.to_stored_json()?;
+            records.execute(params![file_id, ordinal as i64, record.path, json, change])?;
             for o in &outcome.occurrences {
                 findings.execute(params![
                     file_id,
@@ -510,10 +531,11 @@ impl StoreReader {
         })
     }
 
-    /// The stored outcomes of a file on disk that has not changed (same size, modified time
-    /// and identity, read with the same options), found by its path or, when it has moved, by
-    /// its identity. `None`: it must be read.
-    pub fn lookup(&self, disk: &DiskState) -> Result<Option<Vec<FileOutcome>>> {
+    /// What the store holds of a file on disk that has not changed (same size, modified time
+    /// and identity, read with the same options), found by its path (its stored records) or,
+    /// when it has moved, by its identity (its records under the new path). `None`: it must be
+    /// read.
+    pub fn lookup(&self, disk: &DiskState) -> Result<Option<Group>> {
         let by_path = self
             .conn
             .prepare_cached(
@@ -535,7 +557,9 @@ impl StoreReader {
             )
             .optional()?;
         if let Some((file_id, change_scan)) = by_path {
-            return self.outcomes(file_id, disk, None, change_scan).map(Some);
+            return Ok(Some(Group::Unchanged(
+                self.unchanged(file_id, change_scan)?,
+            )));
         }
         let known_path: bool = self
             .conn
@@ -565,58 +589,85 @@ impl StoreReader {
             .collect::<rusqlite::Result<_>>()?;
         for (file_id, old_path) in candidates {
             if std::fs::symlink_metadata(&old_path).is_err() {
-                return self.outcomes(file_id, disk, Some(old_path), 0).map(Some);
+                return Ok(Some(Group::Outcomes(self.moved(file_id, disk, old_path)?)));
             }
         }
         Ok(None)
     }
 
-    /// A stored file's records as outcomes, with their change: `moved` (paths rewritten),
-    /// the change an interrupted scan recorded after the baseline, or `unchanged`.
-    fn outcomes(
-        &self,
-        file_id: i64,
-        disk: &DiskState,
-        moved_from: Option<String>,
-        change_scan: i64,
-    ) -> Result<Vec<FileOutcome>> {
-        // Occurrences are only needed to store a moved file's records again.
-        let mut occurrences = match moved_from {
-            Some(_) => occurrences_of(&self.conn, file_id)?,
-            None => HashMap::new(),
-        };
+    /// An unchanged file's records as stored, each with its change: what an interrupted scan
+    /// recorded after the baseline, or `unchanged`.
+    fn unchanged(&self, file_id: i64, change_scan: i64) -> Result<StoredFile> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT record, change FROM records WHERE file_id = ?1 ORDER BY ordinal",
+        )?;
+        let mut rows = stmt.query([file_id])?;
+        let mut records = Vec::new();
+        while let Some(row) = rows.next()? {
+            let json: String = row.get(0)?;
+            let change = match change_scan > self.baseline {
+                true => row
+                    .get::<_, Option<String>>(1)?
+                    .map(|c| serde_json::from_str(&c))
+                    .transpose()?,
+                false => Some(FileChange::plain(ChangeState::Unchanged)),
+            };
+            records.push(StoredRecord {
+                digest: serde_json::from_str(&json)?,
+                json,
+                change,
+            });
+        }
+        Ok(StoredFile { file_id, records })
+    }
+
+    /// A moved file's records as outcomes under its new path, marked `moved`, with their
+    /// occurrences (to be stored again).
+    fn moved(&self, file_id: i64, disk: &DiskState, old: String) -> Result<Vec<FileOutcome>> {
+        let mut occurrences = occurrences_of(&self.conn, file_id)?;
         let mut outcomes = Vec::new();
         for (ordinal, mut record) in records_of(&self.conn, file_id)?.into_iter().enumerate() {
-            match &moved_from {
-                Some(old) => {
-                    // The stored path starts with the file's old path (`old!/member`).
-                    let stored = std::mem::take(&mut record.path);
-                    let member = stored.strip_prefix(old.as_str()).unwrap_or_default();
-                    record.path = format!("{}{member}", disk.path_text);
-                    if let Some(inside) = &mut record.inside {
-                        inside.file = disk.path_text.clone();
-                    }
-                    record.change = Some(FileChange {
-                        moved_from: Some(stored),
-                        ..FileChange::plain(ChangeState::Moved)
-                    });
-                }
-                None if change_scan > self.baseline => {}
-                None => record.change = Some(FileChange::plain(ChangeState::Unchanged)),
+            // The stored path starts with the file's old path (`old!/member`).
+            let stored = std::mem::take(&mut record.path);
+            let member = stored.strip_prefix(old.as_str()).unwrap_or_default();
+            record.path = format!("{}{member}", disk.path_text);
+            if let Some(inside) = &mut record.inside {
+                inside.file = disk.path_text.clone();
             }
+            record.change = Some(FileChange {
+                moved_from: Some(stored),
+                ..FileChange::plain(ChangeState::Moved)
+            });
             let mut outcome = FileOutcome::new(record, 0);
             outcome.occurrences = occurrences.remove(&(ordinal as i64)).unwrap_or_default();
             outcomes.push(outcome);
         }
         if let Some(last) = outcomes.last_mut() {
             last.disk = Some(disk.clone());
-            last.reused = Some(Reused {
-                file_id,
-                moved_from,
-            });
+            last.moved = Some(Moved { file_id, from: old });
         }
         Ok(outcomes)
     }
+}
+
+/// A file on disk unchanged since the store's last scan: its records as stored, reused unread.
+#[derive(Debug)]
+pub struct StoredFile {
+    /// The store's id of the file.
+    pub file_id: i64,
+    /// Its records: members first, the file last.
+    pub records: Vec<StoredRecord>,
+}
+
+/// A record reused from the store.
+#[derive(Debug)]
+pub struct StoredRecord {
+    /// Its JSON without `change` and `retention` (see [`FileRecord::to_stored_json`]).
+    pub json: String,
+    /// What the summary and retention use of it.
+    pub digest: RecordDigest,
+    /// Its change since the previous scan.
+    pub change: Option<FileChange>,
 }
 
 /// A stored file's records, in order (their index is their ordinal).
@@ -735,6 +786,38 @@ mod tests {
                     removed: 1
                 }
             )])
+        );
+    }
+
+    #[test]
+    fn migration_3_moves_the_change_out_of_stored_records() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..2] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        let mut before = record(&[("email", 1)]);
+        before.change = Some(FileChange::plain(ChangeState::New));
+        conn.execute_batch(
+            "INSERT INTO scans (id, started_at, roots, options_key) VALUES (1, '', '[]', '');
+             INSERT INTO files VALUES (1, x'61', 'a.txt', 1, 0, 0, 0, '', 1, 1, 1, NULL);",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO records VALUES (1, 0, 'a.txt', ?1)",
+            [serde_json::to_string(&before).unwrap()],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let (json, change): (String, String) = conn
+            .query_row("SELECT record, change FROM records", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(json, before.to_stored_json().unwrap());
+        assert_eq!(
+            serde_json::from_str::<FileChange>(&change).unwrap(),
+            FileChange::plain(ChangeState::New)
         );
     }
 

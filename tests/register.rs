@@ -268,7 +268,7 @@ fn retention_children_and_the_register_view() {
     age(&env, "cits/piezimes.txt", 11 * 365);
     let store = env.temp.path().join("piimap.db");
     let store = store.to_str().unwrap();
-    let scan = env.scan(&[
+    let args = [
         "--store",
         store,
         "--retention",
@@ -277,8 +277,29 @@ fn retention_children_and_the_register_view() {
         "**/Personals/**=75y",
         "--default-retention",
         "10y",
-    ]);
+    ];
+    let scan = env.scan(&args);
     assert_eq!(scan.code, 0, "{}", scan.stderr);
+    // A re-scan reuses every record: retention, children and the summary are the same.
+    let again = env.scan(&args);
+    assert_eq!(again.summary()["store"]["reused"], 4);
+    let without_change = |scan: &harness::Scan| -> Vec<Value> {
+        let mut records: Vec<Value> = scan.files().into_iter().cloned().collect();
+        for r in &mut records {
+            r.as_object_mut().unwrap().remove("change");
+        }
+        records.sort_by_key(|r| r["path"].as_str().unwrap().to_string());
+        records
+    };
+    assert_eq!(without_change(&again), without_change(&scan));
+    for field in [
+        "over_retention",
+        "files_with_children_data",
+        "kinds",
+        "categories",
+    ] {
+        assert_eq!(again.summary()[field], scan.summary()[field], "{field}");
+    }
 
     let event = scan.file("Pasakumi/2023/dalibnieki.txt");
     assert_eq!(event["children"], json!({"under_18": 1, "age_unknown": 0}));
@@ -470,14 +491,28 @@ fn the_committed_schema_is_the_generated_one_and_real_output_validates() {
             "1y",
         ],
     );
-    let instance: Value =
-        serde_json::from_str(&std::fs::read_to_string(inventory).unwrap()).unwrap();
+    // The re-scan writes the records it reuses as stored: they must validate too.
+    let rescan = scan_to(
+        &env,
+        "rescan.json",
+        &[
+            "--store",
+            store.to_str().unwrap(),
+            "--default-retention",
+            "1y",
+        ],
+    );
     let validator = jsonschema::validator_for(&committed).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    let mut instance = Value::Null;
+    for inventory in [inventory, rescan] {
+        instance = serde_json::from_str(&std::fs::read_to_string(inventory).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+    assert!(instance["summary"]["store"]["reused"].as_u64().unwrap() > 0);
     // And the schema is not vacuous: a wrong type is caught.
     let mut broken = instance.clone();
     broken["files"][0]["status"] = json!("fine");

@@ -479,6 +479,9 @@ pub struct KindFindings {
 }
 
 /// One file's record.
+///
+/// `change` and `retention` are the last fields: they are set on every scan, so the store keeps
+/// a record's JSON without them ([`FileRecord::to_stored_json`]) and the writer appends them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileRecord {
     /// The path as found (lossy UTF-8 if the name is not UTF-8).
@@ -514,15 +517,15 @@ pub struct FileRecord {
     /// Table columns (spreadsheets) with a header class or with findings.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub columns: Vec<ColumnSummary>,
-    /// Change since the previous scan (with `--store`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub change: Option<FileChange>,
     /// Ages behind the personal codes (present when the file holds any).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub children: Option<Children>,
     /// `true` when a personal code belongs to someone under 18 on the scan date.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub children_data: bool,
+    /// Change since the previous scan (with `--store`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub change: Option<FileChange>,
     /// The retention policy and the file's age (with retention policies, for files holding
     /// personal data).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -571,10 +574,105 @@ impl FileRecord {
     /// Whether the inventory lists this file: it has findings, was not fully scanned, or its
     /// findings changed since the previous scan (a file cleaned of personal data is news).
     pub fn is_listed(&self) -> bool {
-        self.status != Status::Complete
-            || !self.findings.is_empty()
-            || self.change.as_ref().is_some_and(|c| !c.kinds.is_empty())
+        listed(self.status, !self.findings.is_empty(), self.change.as_ref())
     }
+
+    /// The record's JSON as the store keeps it: without `change` and `retention`. Being the
+    /// last fields, they are appended on output to give what serialising the whole record gives.
+    pub fn to_stored_json(&mut self) -> serde_json::Result<String> {
+        let change = self.change.take();
+        let retention = self.retention.take();
+        let json = serde_json::to_string(self);
+        self.change = change;
+        self.retention = retention;
+        json
+    }
+}
+
+/// See [`FileRecord::is_listed`].
+fn listed(status: Status, has_findings: bool, change: Option<&FileChange>) -> bool {
+    status != Status::Complete || has_findings || change.is_some_and(|c| !c.kinds.is_empty())
+}
+
+/// What the summary, retention and the exit code use of a record. Read from a stored record's
+/// JSON, it skips the rest (samples, columns, metadata) without building it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RecordDigest {
+    /// See [`FileRecord::path`].
+    pub path: String,
+    /// Whether it is a member of an archive or an attachment.
+    #[serde(rename = "inside", default, deserialize_with = "present")]
+    pub member: bool,
+    /// See [`FileRecord::modified`].
+    pub modified: Option<String>,
+    /// See [`FileRecord::status`].
+    pub status: Status,
+    /// The code of [`FileRecord::reason`].
+    #[serde(default, deserialize_with = "reason_code")]
+    pub reason: Option<ReasonCode>,
+    /// See [`FileRecord::personal_data`].
+    pub personal_data: bool,
+    /// Kind, category and count of each of [`FileRecord::findings`].
+    pub findings: Vec<KindCount>,
+    /// See [`FileRecord::children_data`].
+    #[serde(default)]
+    pub children_data: bool,
+}
+
+/// A kind's count in a [`RecordDigest`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct KindCount {
+    /// See [`KindFindings::kind`].
+    pub kind: String,
+    /// See [`KindFindings::category`].
+    pub category: Category,
+    /// See [`KindFindings::count`].
+    pub count: u64,
+}
+
+impl RecordDigest {
+    /// The digest of a record in memory.
+    pub fn of(record: &FileRecord) -> RecordDigest {
+        RecordDigest {
+            path: record.path.clone(),
+            member: record.inside.is_some(),
+            modified: record.modified.clone(),
+            status: record.status,
+            reason: record.reason.as_ref().map(|r| r.code),
+            personal_data: record.personal_data,
+            findings: record
+                .findings
+                .iter()
+                .map(|k| KindCount {
+                    kind: k.kind.clone(),
+                    category: k.category,
+                    count: k.count,
+                })
+                .collect(),
+            children_data: record.children_data,
+        }
+    }
+
+    /// See [`FileRecord::is_listed`]; `change` is the record's.
+    pub fn is_listed(&self, change: Option<&FileChange>) -> bool {
+        listed(self.status, !self.findings.is_empty(), change)
+    }
+}
+
+/// `true` for a field that is there (whatever its value).
+fn present<'de, D: serde::Deserializer<'de>>(field: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(field).map(|_| true)
+}
+
+/// The code of a reason, skipping its message.
+fn reason_code<'de, D: serde::Deserializer<'de>>(
+    reason: D,
+) -> Result<Option<ReasonCode>, D::Error> {
+    #[derive(Deserialize)]
+    struct Code {
+        code: ReasonCode,
+    }
+    Ok(Option::<Code>::deserialize(reason)?.map(|r| r.code))
 }
 
 impl MetadataField {

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::inventory::{FileRecord, ScanHeader, Status, Summary};
-use crate::scan::FileOutcome;
+use crate::inventory::{FileRecord, RecordDigest, RetentionCheck, ScanHeader, Status, Summary};
+use crate::store::StoredRecord;
 pub use terminal::{Progress, print_summary};
 
 /// Inventory format.
@@ -47,6 +47,10 @@ enum Destination {
     },
 }
 
+/// The inventory's write buffer: a re-scan can write hundreds of megabytes, and fewer, larger
+/// writes took about 5 % off one (docs/BENCHMARKS.md).
+const OUTPUT_BUFFER: usize = 1 << 20;
+
 /// Streams an inventory.
 pub struct InventoryWriter {
     dest: Destination,
@@ -61,8 +65,9 @@ impl InventoryWriter {
             .and_then(|p| std::fs::metadata(p).ok())
             .is_some_and(|m| !m.is_file());
         let dest = match path {
-            None => Destination::Stdout(BufWriter::new(io::stdout())),
-            Some(target) if special => Destination::Special(BufWriter::new(
+            None => Destination::Stdout(BufWriter::with_capacity(OUTPUT_BUFFER, io::stdout())),
+            Some(target) if special => Destination::Special(BufWriter::with_capacity(
+                OUTPUT_BUFFER,
                 std::fs::OpenOptions::new()
                     .write(true)
                     .open(target)
@@ -79,7 +84,7 @@ impl InventoryWriter {
                     .tempfile_in(dir)
                     .with_context(|| format!("cannot create output file in {}", dir.display()))?;
                 Destination::File {
-                    temp: BufWriter::new(temp),
+                    temp: BufWriter::with_capacity(OUTPUT_BUFFER, temp),
                     target: target.to_path_buf(),
                 }
             }
@@ -146,6 +151,46 @@ impl InventoryWriter {
                 self.out().write_all(&row)?;
             }
         }
+        self.records += 1;
+        Ok(())
+    }
+
+    /// Writes a record reused from the store: as stored, with its change and retention check
+    /// appended (the bytes `record` writes for the same record).
+    pub fn stored(
+        &mut self,
+        stored: &StoredRecord,
+        retention: Option<&RetentionCheck>,
+    ) -> Result<()> {
+        let opening: &[u8] = match self.format {
+            OutputFormat::Json if self.records == 0 => b"\n{",
+            OutputFormat::Json => b",\n{",
+            OutputFormat::Jsonl => b"{\"type\":\"file\",",
+            OutputFormat::Csv => {
+                let mut record: FileRecord = serde_json::from_str(&stored.json)?;
+                record.change = stored.change.clone();
+                record.retention = retention.cloned();
+                return self.record(&record);
+            }
+        };
+        let fields = stored
+            .json
+            .strip_prefix('{')
+            .and_then(|j| j.strip_suffix('}'))
+            .context("a stored record is not a JSON object")?;
+        let jsonl = self.format == OutputFormat::Jsonl;
+        let out = self.out();
+        out.write_all(opening)?;
+        out.write_all(fields.as_bytes())?;
+        if let Some(change) = &stored.change {
+            out.write_all(b",\"change\":")?;
+            serde_json::to_writer(&mut *out, change)?;
+        }
+        if let Some(retention) = retention {
+            out.write_all(b",\"retention\":")?;
+            serde_json::to_writer(&mut *out, retention)?;
+        }
+        out.write_all(if jsonl { b"}\n" } else { b"}" })?;
         self.records += 1;
         Ok(())
     }
@@ -282,21 +327,25 @@ pub struct SummaryBuilder {
 }
 
 impl SummaryBuilder {
-    /// Counts one file.
-    pub fn add(&mut self, outcome: &FileOutcome) {
+    /// Counts one file: its record's digest, retention check and bytes scanned now.
+    pub fn add(
+        &mut self,
+        r: &RecordDigest,
+        retention: Option<&RetentionCheck>,
+        bytes_scanned: u64,
+    ) {
         let s = &mut self.summary;
-        let r = &outcome.record;
         s.files_seen += 1;
-        if r.inside.is_some() {
+        if r.member {
             s.members_seen += 1;
         }
         *s.by_status.entry(r.status).or_default() += 1;
-        if let Some(reason) = &r.reason {
-            *s.not_fully_scanned.entry(reason.code).or_default() += 1;
+        if let Some(code) = r.reason {
+            *s.not_fully_scanned.entry(code).or_default() += 1;
         }
         if matches!(r.status, Status::Complete | Status::Partial) {
             s.files_scanned += 1;
-            s.bytes_scanned += outcome.bytes_scanned;
+            s.bytes_scanned += bytes_scanned;
         }
         if r.personal_data {
             s.files_with_personal_data += 1;
@@ -304,7 +353,7 @@ impl SummaryBuilder {
             s.files_clean += 1;
         }
         s.files_with_children_data += u64::from(r.children_data);
-        if let Some(check) = &r.retention {
+        if let Some(check) = retention {
             let over = s.over_retention.get_or_insert_with(Default::default);
             if check.over_retention {
                 over.files += 1;
@@ -349,5 +398,94 @@ impl SummaryBuilder {
             0.0
         };
         self.summary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record with most fields set, `change` and `retention` included.
+    fn record() -> FileRecord {
+        serde_json::from_value(serde_json::json!({
+            "path": "share/a\"b\\\\c.txt", "size": 10, "modified": "2024-01-01T00:00:00Z",
+            "format": "text", "encoding": "utf-8", "status": "partial",
+            "reason": {"code": "limit_exceeded", "message": "cut at 1 MB"},
+            "personal_data": true,
+            "findings": [{"kind": "email", "category": "contact", "personal": true, "count": 2,
+                "distinct": 1, "max_confidence": "high",
+                "samples": [{"masked": "j***@pasts.lv", "fingerprint": "ab",
+                    "location": {"line": 3, "column": 1}, "confidence": "high",
+                    "checks": ["public_suffix"]}]}],
+            "children": {"under_18": 1, "age_unknown": 0}, "children_data": true,
+            "change": {"state": "changed", "kinds": {"email": {"before": 1, "after": 2,
+                "added": 1, "removed": 0}}},
+            "retention": {"policy": "default", "period": "1y", "age_days": 1056,
+                "over_retention": true}
+        }))
+        .unwrap()
+    }
+
+    /// What a writer in `format` writes for `write`.
+    fn written(format: OutputFormat, write: impl FnOnce(&mut InventoryWriter)) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        let mut writer = InventoryWriter::create(Some(&path), format).unwrap();
+        write(&mut writer);
+        writer.finish(&Summary::default()).unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn a_stored_record_is_written_as_the_record_itself() {
+        let mut full = record();
+        let stored = StoredRecord {
+            json: full.to_stored_json().unwrap(),
+            digest: RecordDigest::of(&full),
+            change: full.change.clone(),
+        };
+        assert!(!stored.json.contains("change") && !stored.json.contains("retention"));
+        for format in [OutputFormat::Json, OutputFormat::Jsonl, OutputFormat::Csv] {
+            let direct = written(format, |w| {
+                w.record(&full).unwrap();
+                w.record(&full).unwrap();
+            });
+            let passed = written(format, |w| {
+                w.stored(&stored, full.retention.as_ref()).unwrap();
+                w.stored(&stored, full.retention.as_ref()).unwrap();
+            });
+            assert_eq!(
+                String::from_utf8(passed).unwrap(),
+                String::from_utf8(direct).unwrap(),
+                "{format:?}"
+            );
+        }
+        // Without a change or a retention check, nothing is appended.
+        full.change = None;
+        full.retention = None;
+        let bare = StoredRecord {
+            change: None,
+            ..stored
+        };
+        let direct = written(OutputFormat::Json, |w| w.record(&full).unwrap());
+        let passed = written(OutputFormat::Json, |w| w.stored(&bare, None).unwrap());
+        assert_eq!(passed, direct);
+    }
+
+    #[test]
+    fn a_digest_read_from_json_is_the_digest_of_the_record() {
+        let mut full = record();
+        let json = full.to_stored_json().unwrap();
+        let read: RecordDigest = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, RecordDigest::of(&full));
+        assert!(!read.member && read.reason.is_some() && read.children_data);
+        full.inside = Some(crate::inventory::Inside {
+            file: "share/a.zip".into(),
+            members: vec!["b.txt".into()],
+        });
+        full.reason = None;
+        let read: RecordDigest = serde_json::from_str(&full.to_stored_json().unwrap()).unwrap();
+        assert_eq!(read, RecordDigest::of(&full));
+        assert!(read.member && read.reason.is_none());
     }
 }
