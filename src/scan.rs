@@ -719,28 +719,26 @@ impl<'s> Worker<'s> {
             if stopped {
                 return;
             }
-            let class = label.and_then(|h| classes.classify(h));
+            // The column of a cell under a header, by the cell's letters.
+            let mut column = label.map(|header| {
+                let cell = location.cell.as_deref().unwrap_or_default();
+                let letters = cell.trim_end_matches(|c: char| c.is_ascii_digit());
+                columns.column(location.sheet.as_deref(), letters, header, || {
+                    classes.classify(header)
+                })
+            });
+            let class = column.as_ref().and_then(|c| c.class());
             let restored = tables::restore_spreadsheet_number(class, text);
             let text = restored.as_deref().unwrap_or(text);
             tables::scan_labelled(detector, label, text, &mut segment, pending);
-            // The column of a cell under a header: its letters.
-            let column = label.map(|header| {
-                let letters = location
-                    .cell
-                    .as_deref()
-                    .unwrap_or_default()
-                    .trim_end_matches(|c: char| c.is_ascii_digit())
-                    .to_string();
-                (location.sheet.as_deref(), letters, header)
-            });
-            if let Some((sheet, letters, header)) = &column {
-                columns.add_values(*sheet, letters.clone(), header, class, 1);
+            if let Some(column) = &mut column {
+                column.add_values(1);
             }
             for f in pending.drain(..) {
                 if f.confidence >= options.min_confidence {
                     let rule = &rules[f.rule];
-                    if let Some((sheet, letters, header)) = &column {
-                        columns.add_finding(*sheet, letters.clone(), header, class, &rule.kind);
+                    if let Some(column) = &mut column {
+                        column.add_finding(&rule.kind);
                     }
                     findings.add(rule, f, location.clone());
                 }

@@ -1,7 +1,7 @@
 //! Tables in the scan: the header as each value's label, per-column tallies (spreadsheets and
 //! CSV/TSV), and the view that names CSV/TSV findings by row and column.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::detect::columns::{ColumnClass, ColumnClasses};
 use crate::detect::validators::luhn_check_digit;
@@ -55,66 +55,88 @@ pub fn restore_spreadsheet_number(class: Option<&ColumnClass>, value: &str) -> O
 /// Per-column statistics of a table: values below the header and findings per kind.
 #[derive(Default)]
 pub struct ColumnTally<'c> {
-    columns: BTreeMap<(Option<String>, String), ColumnStats<'c>>,
+    /// Per sheet (none for CSV): the columns by their letters.
+    sheets: Vec<(Option<String>, HashMap<String, ColumnStats<'c>>)>,
 }
 
-struct ColumnStats<'c> {
+/// One column's statistics.
+pub struct ColumnStats<'c> {
     header: String,
     class: Option<&'c ColumnClass>,
     values: u64,
     kinds: BTreeMap<String, u64>,
 }
 
+impl<'c> ColumnStats<'c> {
+    /// The class of the column's header.
+    pub fn class(&self) -> Option<&'c ColumnClass> {
+        self.class
+    }
+
+    /// Counts `values` more values.
+    pub fn add_values(&mut self, values: u64) {
+        self.values += values;
+    }
+
+    /// Counts a finding of `kind`.
+    pub fn add_finding(&mut self, kind: &str) {
+        match self.kinds.get_mut(kind) {
+            Some(count) => *count += 1,
+            None => {
+                self.kinds.insert(kind.to_string(), 1);
+            }
+        }
+    }
+}
+
 impl<'c> ColumnTally<'c> {
-    /// The statistics of column `letters` of `sheet` (none for CSV), created on first use.
-    fn stats(
+    /// The statistics of column `letters` of `sheet` (none for CSV). On first use the column
+    /// is created with `header` and the class `classify` gives it, so a header is classified
+    /// once, not for every cell below it.
+    pub fn column(
         &mut self,
         sheet: Option<&str>,
-        letters: String,
+        letters: &str,
         header: &str,
-        class: Option<&'c ColumnClass>,
+        classify: impl FnOnce() -> Option<&'c ColumnClass>,
     ) -> &mut ColumnStats<'c> {
-        self.columns
-            .entry((sheet.map(str::to_string), letters))
-            .or_insert_with(|| ColumnStats {
+        let i = match self.sheets.iter().position(|(s, _)| s.as_deref() == sheet) {
+            Some(i) => i,
+            None => {
+                self.sheets
+                    .push((sheet.map(str::to_string), HashMap::new()));
+                self.sheets.len() - 1
+            }
+        };
+        let columns = &mut self.sheets[i].1;
+        if !columns.contains_key(letters) {
+            let stats = ColumnStats {
                 header: header.to_string(),
-                class,
+                class: classify(),
                 values: 0,
                 kinds: BTreeMap::new(),
-            })
-    }
-
-    /// Counts `values` more values of a column.
-    pub fn add_values(
-        &mut self,
-        sheet: Option<&str>,
-        letters: String,
-        header: &str,
-        class: Option<&'c ColumnClass>,
-        values: u64,
-    ) {
-        self.stats(sheet, letters, header, class).values += values;
-    }
-
-    /// Counts a finding of `kind` in a column.
-    pub fn add_finding(
-        &mut self,
-        sheet: Option<&str>,
-        letters: String,
-        header: &str,
-        class: Option<&'c ColumnClass>,
-        kind: &str,
-    ) {
-        let stats = self.stats(sheet, letters, header, class);
-        *stats.kinds.entry(kind.to_string()).or_default() += 1;
+            };
+            columns.insert(letters.to_string(), stats);
+        }
+        columns.get_mut(letters).expect("inserted above")
     }
 
     /// Columns with a class or with findings. A column whose class has a detector, with values
     /// of which none validated, is suspicious.
     pub fn into_summaries(self) -> Vec<ColumnSummary> {
-        self.columns
+        let mut columns: Vec<_> = self
+            .sheets
             .into_iter()
+            .flat_map(|(sheet, columns)| {
+                columns
+                    .into_iter()
+                    .map(move |(letters, stats)| ((sheet.clone(), letters), stats))
+            })
             .filter(|(_, s)| s.class.is_some() || !s.kinds.is_empty())
+            .collect();
+        columns.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        columns
+            .into_iter()
             .map(|((sheet, column), s)| {
                 let expected_kind = s.class.and_then(|c| c.kind.as_deref());
                 let suspicious =
@@ -207,7 +229,8 @@ impl<'c> CsvView<'c> {
             }
             if let Some((header, class)) = header {
                 self.tally
-                    .add_finding(None, column_letters(column), &header, class, kind);
+                    .column(None, &column_letters(column), &header, || class)
+                    .add_finding(kind);
             }
         }
     }
@@ -234,10 +257,13 @@ impl<'c> CsvView<'c> {
         if let Some(header) = self.table.header() {
             let values = self.table.values();
             for (column, text) in header.iter().enumerate() {
-                let class = self.classes.classify(text);
                 let count = values.get(column).copied().unwrap_or(0);
+                let classes = self.classes;
                 self.tally
-                    .add_values(None, column_letters(column), text, class, count);
+                    .column(None, &column_letters(column), text, || {
+                        classes.classify(text)
+                    })
+                    .add_values(count);
             }
         }
         self.tally.into_summaries()
@@ -292,13 +318,9 @@ impl<'c> CsvView<'c> {
                 };
                 location.cell = Some(cell_name(number.row, number.column));
                 if let Some(kind) = emit(f, location) {
-                    self.tally.add_finding(
-                        None,
-                        column_letters(number.column),
-                        &header,
-                        class,
-                        kind,
-                    );
+                    self.tally
+                        .column(None, &column_letters(number.column), &header, || class)
+                        .add_finding(kind);
                 }
             }
         }

@@ -1,9 +1,9 @@
 //! Folding one file's findings into per-kind summaries: counts, distinct values by fingerprint,
 //! the best few masked samples, and (with `--reveal`) the raw distinct values.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::fingerprint::{Fingerprint, FingerprintKey, to_hex};
+use super::fingerprint::{Fingerprint, FingerprintKey, FingerprintMap, FingerprintSet, to_hex};
 use super::{Category, Children, Confidence, KindFindings, Location, Occurrence, Sample, mask};
 use crate::detect::validators::{Validator, old_format_birth_date};
 use crate::detect::{Finding, Rule};
@@ -27,14 +27,14 @@ pub struct FileFindings<'k> {
     today: i64,
     /// Distinct personal codes: the day each person turns 18 (days since 1970-01-01), `None`
     /// for new-format codes (no birth date).
-    codes: HashMap<Fingerprint, Option<i64>>,
+    codes: FingerprintMap<Option<i64>>,
 }
 
 #[derive(Debug)]
 struct KindAccumulator {
     category: Category,
     count: u64,
-    distinct: HashSet<Fingerprint>,
+    distinct: FingerprintSet,
     capped: bool,
     max_confidence: Confidence,
     samples: Vec<(Fingerprint, Sample)>,
@@ -51,7 +51,7 @@ impl<'k> FileFindings<'k> {
             kinds: BTreeMap::new(),
             occurrences: None,
             today,
-            codes: HashMap::new(),
+            codes: FingerprintMap::default(),
         }
     }
 
@@ -106,18 +106,19 @@ impl<'k> FileFindings<'k> {
     pub fn add(&mut self, rule: &Rule, finding: Finding, location: Location) {
         let validator = rule.validator();
         let fp = self.key.fingerprint(&rule.kind, &finding.value);
-        let acc = self
-            .kinds
-            .entry(rule.kind.clone())
-            .or_insert_with(|| KindAccumulator {
+        if !self.kinds.contains_key(&rule.kind) {
+            let acc = KindAccumulator {
                 category: rule.category,
                 count: 0,
-                distinct: HashSet::new(),
+                distinct: FingerprintSet::default(),
                 capped: false,
                 max_confidence: finding.confidence,
                 samples: Vec::new(),
                 values: BTreeSet::new(),
-            });
+            };
+            self.kinds.insert(rule.kind.clone(), acc);
+        }
+        let acc = self.kinds.get_mut(&rule.kind).expect("inserted above");
         acc.count += 1;
         acc.max_confidence = acc.max_confidence.max(finding.confidence);
         let new_value = if acc.distinct.len() < DISTINCT_CAP {
