@@ -5,7 +5,7 @@
 #   benches/vs-rg.sh [SIZE] [RUNS] [THREADS]      e.g. benches/vs-rg.sh 200M 7 2
 #
 # rg gets every rule's regex patterns plus every keyword stem (in the same lower/Capitalised/UPPER
-# variants piimap matches), with --no-unicode so \x80-\xFF means bytes as in piimap, and counts
+# variants, with and without diacritics, that piimap matches), with --no-unicode so \x80-\xFF means bytes as in piimap, and counts
 # every match (--count-matches). piimap also validates every candidate, scores context,
 # fingerprints and writes the inventory. The corpus is generated outside the repository (seeded).
 set -euo pipefail
@@ -28,9 +28,12 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.toml")):
     rule = tomllib.load(open(path, "rb"))
     out += rule.get("patterns", [])
     kw = rule.get("keywords", {})
+    plain = str.maketrans("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ", "acegiklnsuzACEGIKLNSUZ")
     for term in kw.get("strong", []) + kw.get("weak", []):
         low = term.lower()
-        for v in {low, low[:1].upper() + low[1:], low.upper()}:
+        cased = {low, low[:1].upper() + low[1:], low.upper()}
+        # piimap also matches each form without diacritics.
+        for v in cased | {c.translate(plain) for c in cased}:
             # --no-unicode: a non-ASCII letter is written as its UTF-8 bytes.
             out.append("".join(
                 "".join(f"\\x{b:02X}" for b in c.encode()) if ord(c) > 127

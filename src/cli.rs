@@ -247,6 +247,16 @@ pub struct CorpusArgs {
     /// Also write `darbinieki.xlsx`, a people list of at least CELLS cells (e.g. 1000000).
     #[arg(long, value_name = "CELLS")]
     pub xlsx_cells: Option<u64>,
+    /// A share-like mix: about one file in five is an xlsx, docx, PDF or zip (default: text,
+    /// CSV, logs and HTML only, which ripgrep can read too).
+    #[arg(long)]
+    pub mixed: bool,
+    /// Also write `liels_zurnals.log`, one text file of SIZE (e.g. 500M).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub big_text: Option<u64>,
+    /// Also write `eksports.json`, one file of SIZE without a line break (e.g. 1G).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub line_less: Option<u64>,
 }
 
 /// Parses a duration such as `90s`, `10m` or `1h 30m` (humantime); a bare number is seconds.

@@ -542,14 +542,17 @@ fn rules_check(dir: Option<PathBuf>) -> Result<ExitCode> {
 }
 
 fn generate_corpus(args: CorpusArgs) -> Result<ExitCode> {
-    let truth = crate::corpus::generate(
-        &args.dir,
-        args.seed,
-        args.size,
-        args.density,
-        args.xlsx_cells,
-    )
-    .with_context(|| format!("cannot generate a corpus in {}", args.dir.display()))?;
+    let spec = crate::corpus::CorpusSpec {
+        seed: args.seed,
+        size: args.size,
+        density: args.density,
+        workbook_cells: args.xlsx_cells,
+        mixed: args.mixed,
+        big_text: args.big_text,
+        line_less: args.line_less,
+    };
+    let truth = crate::corpus::generate(&args.dir, &spec)
+        .with_context(|| format!("cannot generate a corpus in {}", args.dir.display()))?;
     eprintln!(
         "piimap: wrote {} files, {} planted values, to {}",
         truth.files,

@@ -152,6 +152,9 @@ const BANKS: &[&str] = &["HABA", "UNLA", "PARX", "RIKO", "NDEA", "TREL", "RTMB"]
 /// What a generator of one planted line returns: the line and, for positives, `(kind, value)`.
 type Planted = (String, Option<(&'static str, String)>);
 
+/// The `(kind, normalised value)` pairs planted in one file.
+type Values = Vec<(&'static str, String)>;
+
 /// A valid old-format personal code, as `(written, normalised)`.
 fn personal_code(rng: &mut Rng) -> (String, String) {
     let (day, month) = (1 + rng.below(28) as u8, 1 + rng.below(12) as u8);
@@ -217,22 +220,7 @@ fn email(rng: &mut Rng) -> (String, String) {
 }
 
 fn fold_ascii(s: &str) -> String {
-    s.chars()
-        .map(|c| match c.to_lowercase().next().unwrap_or(c) {
-            'ā' => 'a',
-            'č' => 'c',
-            'ē' => 'e',
-            'ģ' => 'g',
-            'ī' => 'i',
-            'ķ' => 'k',
-            'ļ' => 'l',
-            'ņ' => 'n',
-            'š' => 's',
-            'ū' => 'u',
-            'ž' => 'z',
-            c => c,
-        })
-        .collect()
+    crate::detect::without_diacritics(&s.to_lowercase()).into_owned()
 }
 
 /// A Latvian mobile or fixed number, as `(national 8 digits, normalised +371...)`.
@@ -498,11 +486,7 @@ fn negative(rng: &mut Rng) -> String {
 
 /// Latvian-like prose of about `bytes` bytes with `density` planted values per MB. Returns the
 /// text and the planted `(kind, value)` pairs.
-pub fn latvian_text(
-    rng: &mut Rng,
-    bytes: usize,
-    density: u32,
-) -> (String, Vec<(&'static str, String)>) {
+pub fn latvian_text(rng: &mut Rng, bytes: usize, density: u32) -> (String, Values) {
     let mut text = String::with_capacity(bytes + 256);
     let mut planted = Vec::new();
     // One planted line (positive or negative) every `gap` bytes on average.
@@ -536,7 +520,7 @@ pub fn latvian_text(
 }
 
 /// A CSV export: a header row and people rows (`;`-separated, as Latvian Excel writes).
-fn csv_table(rng: &mut Rng, rows: usize) -> (String, Vec<(&'static str, String)>) {
+fn csv_table(rng: &mut Rng, rows: usize) -> (String, Values) {
     let mut text = String::from("Nr.p.k.;Vārds;Uzvārds;Personas kods;E-pasts;Tālrunis;Summa\n");
     let mut planted = Vec::new();
     for i in 1..=rows {
@@ -571,7 +555,7 @@ const WORKBOOK_HEADER: [&str; 9] = [
 /// Writes an xlsx workbook with one sheet, `Darbinieki`: a header row and people rows, at least
 /// `cells` cells in all (inline strings, as streaming writers produce). The sheet is streamed
 /// into the zip, so memory stays small whatever `cells` is. Returns the planted values.
-fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Vec<(&'static str, String)>> {
+fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Values> {
     use std::io::Write;
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -659,25 +643,63 @@ fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Vec<(&'stati
     Ok(planted)
 }
 
-/// Writes a corpus of about `size` bytes under `dir/share`, and the truth to `dir/truth.json`.
-/// With `workbook_cells`, the share also holds `darbinieki.xlsx`, a workbook of that many cells.
-pub fn generate(
-    dir: &Path,
-    seed: u64,
-    size: u64,
-    density: u32,
-    workbook_cells: Option<u64>,
-) -> Result<Truth> {
+/// What `generate` writes.
+#[derive(Debug, Clone)]
+pub struct CorpusSpec {
+    /// Random seed: the same spec writes the same bytes.
+    pub seed: u64,
+    /// Approximate total size of the many small files.
+    pub size: u64,
+    /// Planted values per MB of text.
+    pub density: u32,
+    /// Also `darbinieki.xlsx`, a people list of at least this many cells.
+    pub workbook_cells: Option<u64>,
+    /// Besides text, CSV and logs, about one file in five is an office file, a PDF or an
+    /// archive (see `OFFICE_SHARE`). Without it the share is text only (for `rg`).
+    pub mixed: bool,
+    /// Also `liels_zurnals.log`, one text file of this many bytes.
+    pub big_text: Option<u64>,
+    /// Also `eksports.json`, one file of this many bytes without a line break.
+    pub line_less: Option<u64>,
+}
+
+/// In a mixed share, per 100 files: workbooks, Word files, PDFs and zip archives; the rest are
+/// text, CSV and logs.
+const OFFICE_SHARE: [(&str, u64); 4] = [("xlsx", 6), ("docx", 6), ("pdf", 5), ("zip", 3)];
+
+/// Writes a corpus as `spec` says under `dir/share`, and the truth to `dir/truth.json`. Big
+/// files are written in chunks, so memory stays small whatever their size.
+pub fn generate(dir: &Path, spec: &CorpusSpec) -> Result<Truth> {
     if dir.exists() && fs::read_dir(dir)?.next().is_some() {
         bail!("{} exists and is not empty", dir.display());
     }
     let share = dir.join("share");
-    let mut rng = Rng::new(seed);
+    let mut rng = Rng::new(spec.seed);
     let mut truth = Truth::default();
     let mut written = 0u64;
     let mut n = 0usize;
-    while written < size {
+    while written < spec.size {
         let folder = format!("nodala_{:02}/{}", rng.below(8), 2015 + rng.below(10));
+        if let Some(format) = spec.mixed.then(|| office_format(&mut rng)).flatten() {
+            let name = format!("{folder}/fails_{n}.{format}");
+            let path = share.join(&name);
+            fs::create_dir_all(path.parent().expect("file has a folder"))?;
+            let planted = match format {
+                "xlsx" => {
+                    let cells = 100 + rng.below(2_000);
+                    vec![(name.clone(), write_workbook(&path, &mut rng, cells)?)]
+                }
+                "docx" => vec![(name.clone(), write_docx(&path, &mut rng, spec.density)?)],
+                "pdf" => vec![(name.clone(), write_pdf(&path, &mut rng, spec.density)?)],
+                _ => write_zip(&path, &name, &mut rng, spec.density)?,
+            };
+            written += fs::metadata(&path)?.len();
+            for (name, values) in planted {
+                truth.add(name, values);
+            }
+            n += 1;
+            continue;
+        }
         let kind = rng.below(10);
         let (name, text, planted) = match kind {
             0 | 1 => {
@@ -687,7 +709,7 @@ pub fn generate(
             }
             _ => {
                 let len = 2_000 + rng.below(60_000) as usize;
-                let (t, p) = latvian_text(&mut rng, len, density);
+                let (t, p) = latvian_text(&mut rng, len, spec.density);
                 let ext = *rng.pick(&["txt", "txt", "log", "html"]);
                 (format!("{folder}/dokuments_{n}.{ext}"), t, p)
             }
@@ -706,26 +728,217 @@ pub fn generate(
         fs::create_dir_all(path.parent().expect("file has a folder"))?;
         fs::write(&path, &bytes)?;
         written += bytes.len() as u64;
-        truth.planted += planted.len();
-        let entry = truth.by_file.entry(name).or_default();
-        for (kind, value) in planted {
-            entry.entry(kind.to_string()).or_default().insert(value);
-        }
+        truth.add(name, planted);
         n += 1;
     }
-    if let Some(cells) = workbook_cells {
-        fs::create_dir_all(&share)?;
+    fs::create_dir_all(&share)?;
+    if let Some(cells) = spec.workbook_cells {
         let planted = write_workbook(&share.join("darbinieki.xlsx"), &mut rng, cells)?;
-        truth.planted += planted.len();
-        let entry = truth.by_file.entry("darbinieki.xlsx".into()).or_default();
-        for (kind, value) in planted {
-            entry.entry(kind.to_string()).or_default().insert(value);
-        }
+        truth.add("darbinieki.xlsx".into(), planted);
+        n += 1;
+    }
+    if let Some(size) = spec.big_text {
+        let planted = write_big_text(&share.join("liels_zurnals.log"), &mut rng, size, spec, '\n')?;
+        truth.add("liels_zurnals.log".into(), planted);
+        n += 1;
+    }
+    if let Some(size) = spec.line_less {
+        let planted = write_big_text(&share.join("eksports.json"), &mut rng, size, spec, ' ')?;
+        truth.add("eksports.json".into(), planted);
         n += 1;
     }
     truth.files = n;
     fs::write(dir.join("truth.json"), serde_json::to_vec_pretty(&truth)?)?;
     Ok(truth)
+}
+
+impl Truth {
+    /// Notes what was planted in the file `name`.
+    fn add(&mut self, name: String, planted: Values) {
+        self.planted += planted.len();
+        let entry = self.by_file.entry(name).or_default();
+        for (kind, value) in planted {
+            entry.entry(kind.to_string()).or_default().insert(value);
+        }
+    }
+}
+
+/// The format of the next file of a mixed share, when it is not text (`OFFICE_SHARE`).
+fn office_format(rng: &mut Rng) -> Option<&'static str> {
+    let mut draw = rng.below(100);
+    for (format, share) in OFFICE_SHARE {
+        if draw < share {
+            return Some(format);
+        }
+        draw -= share;
+    }
+    None
+}
+
+/// One text file of `size` bytes, written a megabyte at a time; line breaks become
+/// `separator` (a space: one line of `size` bytes, as a minified export is).
+fn write_big_text(
+    path: &Path,
+    rng: &mut Rng,
+    size: u64,
+    spec: &CorpusSpec,
+    separator: char,
+) -> Result<Values> {
+    use std::io::Write;
+    let mut out = io::BufWriter::new(fs::File::create(path)?);
+    let mut planted = Vec::new();
+    let mut left = size;
+    while left > 0 {
+        let (mut text, values) = latvian_text(rng, (left as usize).min(1 << 20), spec.density);
+        if separator != '\n' {
+            text = text.replace('\n', &separator.to_string());
+        }
+        let take = text.len().min(left as usize);
+        // Cut at a character boundary, and keep only values wholly inside what is written.
+        let take = (0..=take)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let kept = &text[..take];
+        planted.extend(
+            values
+                .into_iter()
+                .filter(|(_, v)| kept.contains(v.as_str())),
+        );
+        out.write_all(kept.as_bytes())?;
+        left -= take as u64;
+        if take == 0 {
+            break;
+        }
+    }
+    out.flush()?;
+    Ok(planted)
+}
+
+/// A Word document (docx): the paragraphs of generated prose.
+fn write_docx(path: &Path, rng: &mut Rng, density: u32) -> Result<Values> {
+    use std::io::Write;
+    let len = 3_000 + rng.below(40_000) as usize;
+    let (text, planted) = latvian_text(rng, len, density);
+    let mut body = String::with_capacity(text.len() * 2);
+    for line in text.lines() {
+        body.push_str("<w:p><w:r><w:t xml:space=\"preserve\">");
+        body.push_str(&html_escape::encode_text(line));
+        body.push_str("</w:t></w:r></w:p>");
+    }
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut zip = zip::ZipWriter::new(io::BufWriter::new(fs::File::create(path)?));
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "word/document.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+            ),
+        ),
+    ];
+    for (name, xml) in parts {
+        zip.start_file(name, options)?;
+        zip.write_all(xml.as_bytes())?;
+    }
+    zip.finish()?.flush()?;
+    Ok(planted)
+}
+
+/// A PDF with a text layer: generated prose, 60 lines a page, in Helvetica (the standard fonts
+/// have no Latvian letters, so they lose their diacritics; the planted values are ASCII).
+fn write_pdf(path: &Path, rng: &mut Rng, density: u32) -> Result<Values> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{Document, Object, Stream, dictionary};
+    let len = 2_000 + rng.below(30_000) as usize;
+    let (text, planted) = latvian_text(rng, len, density);
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| crate::detect::without_diacritics(l).into_owned())
+        .collect();
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+    });
+    let mut kids = Vec::new();
+    for page_lines in lines.chunks(60) {
+        let mut operations = vec![
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 9.into()]),
+            Operation::new("TL", vec![11.into()]),
+            Operation::new("Td", vec![40.into(), 760.into()]),
+        ];
+        for line in page_lines {
+            operations.push(Operation::new(
+                "Tj",
+                vec![Object::string_literal(line.as_str())],
+            ));
+            operations.push(Operation::new("T*", vec![]));
+        }
+        operations.push(Operation::new("ET", vec![]));
+        let content = Content { operations }.encode()?;
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+        kids.push(Object::from(doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        })));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => count,
+            "Resources" => resources_id, "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    doc.compress();
+    doc.save(path)?;
+    Ok(planted)
+}
+
+/// A zip archive of a few text files and CSV exports. Returns the planted values per member
+/// (`archive.zip!/member`, as the inventory names them).
+fn write_zip(
+    path: &Path,
+    name: &str,
+    rng: &mut Rng,
+    density: u32,
+) -> Result<Vec<(String, Values)>> {
+    use std::io::Write;
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut zip = zip::ZipWriter::new(io::BufWriter::new(fs::File::create(path)?));
+    let mut planted = Vec::new();
+    for i in 0..2 + rng.below(5) {
+        let (member, (text, values)) = match rng.below(3) {
+            0 => {
+                let rows = 10 + rng.below(100) as usize;
+                (format!("saraksts_{i}.csv"), csv_table(rng, rows))
+            }
+            _ => {
+                let len = 2_000 + rng.below(20_000) as usize;
+                (format!("vestule_{i}.txt"), latvian_text(rng, len, density))
+            }
+        };
+        zip.start_file(member.as_str(), options)?;
+        zip.write_all(text.as_bytes())?;
+        planted.push((format!("{name}!/{member}"), values));
+    }
+    zip.finish()?.flush()?;
+    Ok(planted)
 }
 
 #[cfg(test)]

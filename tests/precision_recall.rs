@@ -1,8 +1,9 @@
 //! Precision and recall per kind on a generated corpus of Latvian-like text with planted values
 //! and hard negatives (company numbers, wrong check digits, impossible dates, version strings,
 //! clause numbers, GUIDs, ISBNs, timestamps, image names with @, amounts), in UTF-8,
-//! Windows-1257 and UTF-16, and a generated xlsx people list. The issues' target: at least 0.98
-//! for every kind, scored separately for text files and for the workbook.
+//! Windows-1257 and UTF-16, and, as a share mixes them in, xlsx people lists, docx, PDF (text
+//! without diacritics) and zip archives. The issues' target: at least 0.98 for every kind,
+//! scored separately per format.
 
 mod harness;
 
@@ -14,7 +15,16 @@ use piimap::corpus::{self, Truth};
 fn every_kind_reaches_the_precision_and_recall_target() {
     let env = harness::TestEnv::new();
     let dir = env.temp.path().join("corpus");
-    let truth: Truth = corpus::generate(&dir, 20261122, 4 << 20, 400, Some(4_000)).unwrap();
+    let spec = corpus::CorpusSpec {
+        seed: 20261122,
+        size: 4 << 20,
+        density: 400,
+        workbook_cells: Some(4_000),
+        mixed: true,
+        big_text: None,
+        line_less: None,
+    };
+    let truth: Truth = corpus::generate(&dir, &spec).unwrap();
     assert!(truth.planted > 1000);
     let mut cmd = env.command();
     cmd.arg("scan")
@@ -60,10 +70,12 @@ fn every_kind_reaches_the_precision_and_recall_target() {
         for kind in kinds {
             let p = planted.get(kind).cloned().unwrap_or_default();
             let g = got.get(kind).cloned().unwrap_or_default();
-            let group = if file.ends_with(".xlsx") {
-                "xlsx"
-            } else {
-                "text"
+            // Scored per format: text (with CSV, logs and HTML), each office format, zip
+            // members.
+            let group = match file.rsplit_once('.').map(|(_, ext)| ext) {
+                _ if file.contains(".zip!/") => "zip",
+                Some(ext @ ("xlsx" | "docx" | "pdf")) => ext,
+                _ => "text",
             };
             let s = score.entry((group, kind.clone())).or_default();
             s.0 += p.intersection(&g).count();
@@ -82,8 +94,8 @@ fn every_kind_reaches_the_precision_and_recall_target() {
         ok &= precision >= 0.98 && recall >= 0.98 && *tp > 0;
     }
     eprintln!("{report}");
-    // Text: seven kinds; the workbook: personal codes, e-mails, phones, IBANs, cards (16-digit
-    // ones typed as numbers, their last digit lost).
-    assert_eq!(score.len(), 12, "{report}");
+    // Text, docx, PDF and zip members: seven kinds each; the workbooks: personal codes,
+    // e-mails, phones, IBANs, cards (16-digit ones typed as numbers, their last digit lost).
+    assert_eq!(score.len(), 4 * 7 + 5, "{report}");
     assert!(ok, "{report}");
 }

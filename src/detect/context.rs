@@ -28,11 +28,26 @@ impl ContextMatcher {
             .map(|k| (k, Some(ContextEffect::Raise)))
             .chain(spec.lower.iter().map(|k| (k, Some(ContextEffect::Lower))))
             .chain(spec.ignore.iter().map(|k| (k, None)));
-        let (keywords, effects): (Vec<String>, Vec<_>) =
-            tagged.map(|(k, e)| (k.to_lowercase(), e)).unzip();
+        // Each keyword also without its diacritics (`talr` for `tālr`): Latvian is often
+        // typed without them. A hit reports the keyword as listed.
+        let mut patterns = Vec::new();
+        let mut keywords = Vec::new();
+        let mut effects = Vec::new();
+        for (keyword, effect) in tagged {
+            let keyword = keyword.to_lowercase();
+            let plain = super::without_diacritics(&keyword);
+            if plain != keyword {
+                patterns.push(plain.into_owned());
+                keywords.push(keyword.clone());
+                effects.push(effect);
+            }
+            patterns.push(keyword.clone());
+            keywords.push(keyword);
+            effects.push(effect);
+        }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(&keywords)?;
+            .build(&patterns)?;
         Ok(ContextMatcher {
             automaton,
             effects,

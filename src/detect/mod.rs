@@ -214,17 +214,56 @@ fn guard_word_start(pattern: &str) -> Result<String, RuleError> {
     })
 }
 
-/// The lower-case, Capitalised and UPPER-CASE forms of a term (deduplicated).
+/// The lower-case, Capitalised and UPPER-CASE forms of a term, each also without its
+/// diacritics (Latvian is often typed without them), deduplicated.
 fn case_variants(lower: &str) -> Vec<String> {
     let mut chars = lower.chars();
     let capitalised: String = chars
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default();
-    let mut out = vec![lower.to_string(), capitalised, lower.to_uppercase()];
+    let cased = [lower.to_string(), capitalised, lower.to_uppercase()];
+    let mut out: Vec<String> = cased
+        .iter()
+        .map(|v| without_diacritics(v).into_owned())
+        .chain(cased.iter().cloned())
+        .collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// Latvian letters without their diacritics (`Tālrunis` → `Talrunis`); other text unchanged.
+pub fn without_diacritics(text: &str) -> std::borrow::Cow<'_, str> {
+    const LATVIAN: [(char, char); 22] = [
+        ('ā', 'a'),
+        ('č', 'c'),
+        ('ē', 'e'),
+        ('ģ', 'g'),
+        ('ī', 'i'),
+        ('ķ', 'k'),
+        ('ļ', 'l'),
+        ('ņ', 'n'),
+        ('š', 's'),
+        ('ū', 'u'),
+        ('ž', 'z'),
+        ('Ā', 'A'),
+        ('Č', 'C'),
+        ('Ē', 'E'),
+        ('Ģ', 'G'),
+        ('Ī', 'I'),
+        ('Ķ', 'K'),
+        ('Ļ', 'L'),
+        ('Ņ', 'N'),
+        ('Š', 'S'),
+        ('Ū', 'U'),
+        ('Ž', 'Z'),
+    ];
+    let plain = |c: char| LATVIAN.iter().find(|(l, _)| *l == c).map(|(_, p)| *p);
+    if text.chars().all(|c| plain(c).is_none()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| plain(c).unwrap_or(c)).collect())
 }
 
 /// Scans texts with a [`RuleSet`]; holds the per-thread regex cache.
@@ -576,9 +615,14 @@ mod tests {
     }
 
     #[test]
-    fn case_variants_cover_latvian_capitals() {
-        let mut expected = vec!["Ārsts", "ārsts", "ĀRSTS"];
+    fn case_variants_cover_latvian_capitals_and_plain_letters() {
+        let mut expected = vec!["Ārsts", "ārsts", "ĀRSTS", "Arsts", "arsts", "ARSTS"];
         expected.sort();
         assert_eq!(case_variants("ārsts"), expected);
+        assert_eq!(without_diacritics("Tālrunis ŠĶĒRSTS"), "Talrunis SKERSTS");
+        assert!(matches!(
+            without_diacritics("e-pasts"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }
