@@ -257,6 +257,12 @@ pub struct CorpusArgs {
     /// Also write `eksports.json`, one file of SIZE without a line break (e.g. 1G).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub line_less: Option<u64>,
+    /// Also write `gada_parskats.pdf`, a PDF of about PAGES pages of text.
+    #[arg(long, value_name = "PAGES")]
+    pub pdf_pages: Option<u64>,
+    /// Also write N one-line files under `mazie/` (one in ten with a personal code).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub tiny_files: u64,
 }
 
 /// Parses a duration such as `90s`, `10m` or `1h 30m` (humantime); a bare number is seconds.

@@ -75,15 +75,20 @@ fn scan_with_config(args: ScanArgs, argv: &[OsString]) -> Result<ExitCode> {
 
 /// What every command that reads files needs: rules, the fingerprint key and its file, and
 /// the number of threads.
-struct ReadSetup {
-    rules: RuleSet,
-    key: FingerprintKey,
-    key_path: PathBuf,
-    threads: usize,
+pub struct ReadSetup {
+    /// The compiled rules.
+    pub rules: RuleSet,
+    /// The fingerprint key.
+    pub key: FingerprintKey,
+    /// Its file (never scanned).
+    pub key_path: PathBuf,
+    /// Worker threads.
+    pub threads: usize,
 }
 
 impl ReadSetup {
-    fn new(read: &ReadArgs, roots: &[PathBuf]) -> Result<ReadSetup> {
+    /// Loads the rules and the key that `read` names, for a scan of `roots` (which must exist).
+    pub fn new(read: &ReadArgs, roots: &[PathBuf]) -> Result<ReadSetup> {
         if let Some(missing) = roots.iter().find(|r| std::fs::symlink_metadata(r).is_err()) {
             bail!(UsageError(format!(
                 "{}: no such file or directory",
@@ -108,7 +113,7 @@ impl ReadSetup {
     }
 
     /// Scan options for `roots` with these read args; no store, nothing of ours to skip yet.
-    fn options(
+    pub fn options(
         &self,
         read: &ReadArgs,
         roots: &[PathBuf],
@@ -550,6 +555,8 @@ fn generate_corpus(args: CorpusArgs) -> Result<ExitCode> {
         mixed: args.mixed,
         big_text: args.big_text,
         line_less: args.line_less,
+        pdf_pages: args.pdf_pages,
+        tiny_files: args.tiny_files,
     };
     let truth = crate::corpus::generate(&args.dir, &spec)
         .with_context(|| format!("cannot generate a corpus in {}", args.dir.display()))?;

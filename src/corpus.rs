@@ -661,6 +661,11 @@ pub struct CorpusSpec {
     pub big_text: Option<u64>,
     /// Also `eksports.json`, one file of this many bytes without a line break.
     pub line_less: Option<u64>,
+    /// Also `gada_parskats.pdf`, a PDF of about this many pages.
+    pub pdf_pages: Option<u64>,
+    /// Also this many one-line files under `mazie/` (one in ten with a personal code): a tree
+    /// where opening files costs more than reading them.
+    pub tiny_files: u64,
 }
 
 /// In a mixed share, per 100 files: workbooks, Word files, PDFs and zip archives; the rest are
@@ -690,7 +695,10 @@ pub fn generate(dir: &Path, spec: &CorpusSpec) -> Result<Truth> {
                     vec![(name.clone(), write_workbook(&path, &mut rng, cells)?)]
                 }
                 "docx" => vec![(name.clone(), write_docx(&path, &mut rng, spec.density)?)],
-                "pdf" => vec![(name.clone(), write_pdf(&path, &mut rng, spec.density)?)],
+                "pdf" => {
+                    let len = 2_000 + rng.below(30_000) as usize;
+                    vec![(name.clone(), write_pdf(&path, &mut rng, spec.density, len)?)]
+                }
                 _ => write_zip(&path, &name, &mut rng, spec.density)?,
             };
             written += fs::metadata(&path)?.len();
@@ -745,6 +753,30 @@ pub fn generate(dir: &Path, spec: &CorpusSpec) -> Result<Truth> {
     if let Some(size) = spec.line_less {
         let planted = write_big_text(&share.join("eksports.json"), &mut rng, size, spec, ' ')?;
         truth.add("eksports.json".into(), planted);
+        n += 1;
+    }
+    if let Some(pages) = spec.pdf_pages {
+        // About 110 bytes a line, 60 lines a page.
+        let len = (pages * 60 * 110) as usize;
+        let path = share.join("gada_parskats.pdf");
+        let planted = write_pdf(&path, &mut rng, spec.density, len)?;
+        truth.add("gada_parskats.pdf".into(), planted);
+        n += 1;
+    }
+    for i in 0..spec.tiny_files {
+        let name = format!("mazie/{:03}/piezime_{i}.txt", i / 1000);
+        let mut line = format!("{}. piezīme", i + 1);
+        let mut planted = Vec::new();
+        if rng.below(10) == 0 {
+            let (written, code) = personal_code(&mut rng);
+            line.push_str(&format!(": personas kods {written}"));
+            planted.push(("lv_personal_code", code));
+        }
+        line.push('\n');
+        let path = share.join(&name);
+        fs::create_dir_all(path.parent().expect("file has a folder"))?;
+        fs::write(&path, line)?;
+        truth.add(name, planted);
         n += 1;
     }
     truth.files = n;
@@ -855,10 +887,9 @@ fn write_docx(path: &Path, rng: &mut Rng, density: u32) -> Result<Values> {
 
 /// A PDF with a text layer: generated prose, 60 lines a page, in Helvetica (the standard fonts
 /// have no Latvian letters, so they lose their diacritics; the planted values are ASCII).
-fn write_pdf(path: &Path, rng: &mut Rng, density: u32) -> Result<Values> {
+fn write_pdf(path: &Path, rng: &mut Rng, density: u32, len: usize) -> Result<Values> {
     use lopdf::content::{Content, Operation};
     use lopdf::{Document, Object, Stream, dictionary};
-    let len = 2_000 + rng.below(30_000) as usize;
     let (text, planted) = latvian_text(rng, len, density);
     let lines: Vec<String> = text
         .lines()

@@ -23,6 +23,8 @@ fn every_kind_reaches_the_precision_and_recall_target() {
         mixed: true,
         big_text: None,
         line_less: None,
+        pdf_pages: None,
+        tiny_files: 0,
     };
     let truth: Truth = corpus::generate(&dir, &spec).unwrap();
     assert!(truth.planted > 1000);

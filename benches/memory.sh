@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Peak memory (RSS, from /usr/bin/time) of `piimap scan` on the issue's hostile mix, and on
+# shares of 10 times more files.
+#
+#   benches/memory.sh [THREADS]      e.g. benches/memory.sh 2
+#
+# 1. A 2 GB mixed share: 500 MB of small mixed files, a 500 MB text file, a 1 GB file without
+#    a line break and a 1,000,000-cell workbook (issue target: peak RSS under 300 MB).
+# 2. Text shares of about 10,000 and 100,000 files (300M and 3G): memory must not grow with
+#    the number of files.
+# Corpora are written outside the repository (seeded; PIIMAP_BENCH_DIR sets where). Exit 3
+# (files not fully read) is a result, not a failure.
+set -euo pipefail
+threads=${1:-2}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+base=${PIIMAP_BENCH_DIR:-/tmp}
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+piimap="$repo/target/release/piimap"
+export PIIMAP_KEY_FILE="$base/piimap-mem-fingerprint.key"
+corpus() { # DIR ARGS...: generates DIR unless it is there
+  local dir=$1; shift
+  [ -d "$dir/share" ] || "$piimap" generate-corpus "$dir" "$@" >/dev/null 2>&1
+}
+peak() { # DIR: prints "peak-RSS-MB seconds files"
+  local out
+  out=$( { /usr/bin/time -f '%M %e' "$piimap" scan "$1/share" -q -j "$threads" -o "$1/inventory.json" || [ $? -eq 3 ]; } 2>&1 | tail -1)
+  echo "$(echo "$out" | awk '{printf "%.0f", $1 / 1024}') $(echo "$out" | awk '{print $2}') $(find "$1/share" -type f | wc -l)"
+}
+hostile=$base/piimap-mem-hostile
+corpus "$hostile" --seed 11 --mixed --size 500M --big-text 500M --line-less 1G --xlsx-cells 1000000
+few=$base/piimap-mem-300M
+corpus "$few" --seed 12 --size 300M
+many=$base/piimap-mem-3G
+corpus "$many" --seed 12 --size 3G
+printf '%-58s %9s %9s %8s\n' corpus files 'peak MB' seconds
+for dir in "$hostile" "$few" "$many"; do
+  read -r mb secs files <<<"$(peak "$dir")"
+  printf '%-58s %9s %9s %8s\n' "$dir ($(du -sh "$dir/share" | cut -f1))" "$files" "$mb" "$secs"
+done
