@@ -27,7 +27,10 @@ fn typical_files(dir: &Path) -> Vec<(String, PathBuf, u64)> {
             && meta.is_file()
         {
             let ext = ext.to_string_lossy().into_owned();
-            by_ext.entry(ext).or_default().push((meta.len(), path.to_path_buf()));
+            by_ext
+                .entry(ext)
+                .or_default()
+                .push((meta.len(), path.to_path_buf()));
         }
     }
     by_ext

@@ -122,7 +122,7 @@ impl<'k> FileFindings<'k> {
         acc.count += 1;
         acc.max_confidence = acc.max_confidence.max(finding.confidence);
         let new_value = if acc.distinct.len() < DISTINCT_CAP {
-            acc.distinct.insert(fp)
+            acc.distinct.insert(&fp)
         } else {
             acc.capped |= !acc.distinct.contains(&fp);
             false
