@@ -11,7 +11,7 @@ use clap::Parser;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use piimap::cli::{Cli, Command};
 use piimap::commands::ReadSetup;
-use piimap::corpus::{self, CorpusSpec};
+use piimap::corpus::{self, CorpusSpec, WorkbookLayout};
 use piimap::inventory::Confidence;
 use piimap::scan::Scanner;
 
@@ -50,6 +50,7 @@ fn extractors(c: &mut Criterion) {
         size: 8 << 20,
         density: 50,
         workbook_cells: None,
+        workbook_layout: WorkbookLayout::Streaming,
         mixed: true,
         big_text: None,
         line_less: None,

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::corpus::WorkbookLayout;
 use crate::inventory::Confidence;
 use crate::report::OutputFormat;
 use crate::retention::{Period, RetentionPolicy, parse_period, parse_retention_policy};
@@ -247,6 +248,10 @@ pub struct CorpusArgs {
     /// Also write `darbinieki.xlsx`, a people list of at least CELLS cells (e.g. 1000000).
     #[arg(long, value_name = "CELLS")]
     pub xlsx_cells: Option<u64>,
+    /// How workbooks store their cells: inline strings as streaming exporters write them, or
+    /// a shared-strings table as Excel saves them.
+    #[arg(long, value_enum, default_value_t = WorkbookLayout::Streaming)]
+    pub xlsx_layout: WorkbookLayout,
     /// A share-like mix: about one file in five is an xlsx, docx, PDF or zip (default: text,
     /// CSV, logs and HTML only, which ripgrep can read too).
     #[arg(long)]

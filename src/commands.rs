@@ -552,6 +552,7 @@ fn generate_corpus(args: CorpusArgs) -> Result<ExitCode> {
         size: args.size,
         density: args.density,
         workbook_cells: args.xlsx_cells,
+        workbook_layout: args.xlsx_layout,
         mixed: args.mixed,
         big_text: args.big_text,
         line_less: args.line_less,

@@ -5,7 +5,7 @@
 //! beside the tree, so tests can measure precision and recall per kind, and benchmarks have a
 //! share-like tree to scan. Used by `piimap generate-corpus`, the tests and `benches/`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -552,33 +552,100 @@ const WORKBOOK_HEADER: [&str; 9] = [
     "Summa",
 ];
 
+/// How a generated workbook stores its cells.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum WorkbookLayout {
+    /// Every text cell inline (`t="inlineStr"`) and amounts as text, as streaming exporters
+    /// write them: the slowest layout to read.
+    #[default]
+    Streaming,
+    /// Text cells in a shared-strings table (`t="s"`) and amounts as numbers, as Excel and
+    /// LibreOffice save them.
+    Excel,
+}
+
+/// The fixed parts of a one-sheet workbook: content types, relationships and the workbook.
+fn workbook_parts(layout: WorkbookLayout) -> [(&'static str, String); 4] {
+    let (strings_type, strings_rel) = match layout {
+        WorkbookLayout::Streaming => ("", ""),
+        WorkbookLayout::Excel => (
+            r#"<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#,
+            r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#,
+        ),
+    };
+    [
+        (
+            "[Content_Types].xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{strings_type}</Types>"#
+            ),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Darbinieki" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>{strings_rel}</Relationships>"#
+            ),
+        ),
+    ]
+}
+
+/// A workbook's text cells in a shared-strings table: each distinct text once, cells by index.
+#[derive(Default)]
+struct SharedStrings {
+    index: HashMap<String, usize>,
+    texts: Vec<String>,
+    references: u64,
+}
+
+impl SharedStrings {
+    /// The index of `text`, added if new.
+    fn index_of(&mut self, text: &str) -> usize {
+        self.references += 1;
+        if let Some(&i) = self.index.get(text) {
+            return i;
+        }
+        self.texts.push(text.to_string());
+        self.index.insert(text.to_string(), self.texts.len() - 1);
+        self.texts.len() - 1
+    }
+
+    /// `xl/sharedStrings.xml`.
+    fn write_part(&self, out: &mut impl io::Write) -> io::Result<()> {
+        write!(
+            out,
+            r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{}" uniqueCount="{}">"#,
+            self.references,
+            self.texts.len()
+        )?;
+        for text in &self.texts {
+            write!(out, "<si><t>{text}</t></si>")?;
+        }
+        out.write_all(b"</sst>")
+    }
+}
+
 /// Writes an xlsx workbook with one sheet, `Darbinieki`: a header row and people rows, at least
-/// `cells` cells in all (inline strings, as streaming writers produce). The sheet is streamed
-/// into the zip, so memory stays small whatever `cells` is. Returns the planted values.
-fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Values> {
+/// `cells` cells in all, stored as `layout` says. The sheet is streamed into the zip (an Excel
+/// layout keeps its distinct texts in memory until the end). Returns the planted values.
+fn write_workbook(
+    path: &Path,
+    rng: &mut Rng,
+    cells: u64,
+    layout: WorkbookLayout,
+) -> Result<Values> {
     use std::io::Write;
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     let mut zip = zip::ZipWriter::new(io::BufWriter::new(fs::File::create(path)?));
-    let parts = [
-        (
-            "[Content_Types].xml",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
-        ),
-        (
-            "_rels/.rels",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
-        ),
-        (
-            "xl/workbook.xml",
-            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Darbinieki" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
-        ),
-    ];
-    for (name, xml) in parts {
+    for (name, xml) in workbook_parts(layout) {
         zip.start_file(name, options)?;
         zip.write_all(xml.as_bytes())?;
     }
@@ -586,16 +653,25 @@ fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Values> {
     zip.write_all(
         br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
     )?;
-    let row_xml = |number: u64, values: &[String]| {
+    let mut shared = SharedStrings::default();
+    let mut row_xml = |number: u64, values: &[String]| {
         let mut xml = format!("<row r=\"{number}\">");
         for (column, value) in (b'A'..).zip(values) {
             let cell = format!("{}{number}", column as char);
-            if value.bytes().all(|b| b.is_ascii_digit()) {
-                xml.push_str(&format!("<c r=\"{cell}\"><v>{value}</v></c>"));
-            } else {
-                xml.push_str(&format!(
+            let digits = value.bytes().all(|b| b.is_ascii_digit());
+            let amount = value.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            match layout {
+                _ if digits => xml.push_str(&format!("<c r=\"{cell}\"><v>{value}</v></c>")),
+                WorkbookLayout::Excel if amount => {
+                    xml.push_str(&format!("<c r=\"{cell}\"><v>{value}</v></c>"))
+                }
+                WorkbookLayout::Excel => xml.push_str(&format!(
+                    "<c r=\"{cell}\" t=\"s\"><v>{}</v></c>",
+                    shared.index_of(value)
+                )),
+                WorkbookLayout::Streaming => xml.push_str(&format!(
                     "<c r=\"{cell}\" t=\"inlineStr\"><is><t>{value}</t></is></c>"
-                ));
+                )),
             }
         }
         xml + "</row>"
@@ -639,6 +715,10 @@ fn write_workbook(path: &Path, rng: &mut Rng, cells: u64) -> Result<Values> {
         ]);
     }
     zip.write_all(b"</sheetData></worksheet>")?;
+    if layout == WorkbookLayout::Excel {
+        zip.start_file("xl/sharedStrings.xml", options)?;
+        shared.write_part(&mut zip)?;
+    }
     zip.finish()?.flush()?;
     Ok(planted)
 }
@@ -654,6 +734,8 @@ pub struct CorpusSpec {
     pub density: u32,
     /// Also `darbinieki.xlsx`, a people list of at least this many cells.
     pub workbook_cells: Option<u64>,
+    /// How every generated workbook stores its cells.
+    pub workbook_layout: WorkbookLayout,
     /// Besides text, CSV and logs, about one file in five is an office file, a PDF or an
     /// archive (see `OFFICE_SHARE`). Without it the share is text only (for `rg`).
     pub mixed: bool,
@@ -692,7 +774,10 @@ pub fn generate(dir: &Path, spec: &CorpusSpec) -> Result<Truth> {
             let planted = match format {
                 "xlsx" => {
                     let cells = 100 + rng.below(2_000);
-                    vec![(name.clone(), write_workbook(&path, &mut rng, cells)?)]
+                    vec![(
+                        name.clone(),
+                        write_workbook(&path, &mut rng, cells, spec.workbook_layout)?,
+                    )]
                 }
                 "docx" => vec![(name.clone(), write_docx(&path, &mut rng, spec.density)?)],
                 "pdf" => {
@@ -741,7 +826,12 @@ pub fn generate(dir: &Path, spec: &CorpusSpec) -> Result<Truth> {
     }
     fs::create_dir_all(&share)?;
     if let Some(cells) = spec.workbook_cells {
-        let planted = write_workbook(&share.join("darbinieki.xlsx"), &mut rng, cells)?;
+        let planted = write_workbook(
+            &share.join("darbinieki.xlsx"),
+            &mut rng,
+            cells,
+            spec.workbook_layout,
+        )?;
         truth.add("darbinieki.xlsx".into(), planted);
         n += 1;
     }

@@ -530,7 +530,7 @@ impl<'s> Worker<'s> {
             Sniffed::Text(_) if rtf::is_rtf(&self.buf[..filled]) => {
                 self.scan_structured(subject, reader, "rtf", |reader, visit| {
                     rtf::for_each_line(reader, max_part, |line, text| {
-                        visit(Location::line(line), text, None)
+                        visit(Location::line(line).into(), text, None)
                     })
                 })
             }
@@ -542,25 +542,25 @@ impl<'s> Worker<'s> {
                         format,
                         max_cells,
                         |sheet, position, text, header| {
-                            visit(
-                                Location::cell(sheet, spreadsheet::a1(position)),
-                                text,
-                                header,
-                            )
+                            visit(Place::Cell { sheet, position }, text, header)
                         },
                     )
                 }),
             Sniffed::Document(format) if office::FORMATS.contains(&format) => {
                 self.scan_structured(subject, reader, format, |reader, visit| {
                     office::for_each_paragraph(reader, format, max_part, |part, paragraph, text| {
-                        visit(Location::paragraph(part, paragraph), text, None)
+                        visit(Location::paragraph(part, paragraph).into(), text, None)
                     })
                 })
             }
             Sniffed::Document("doc") => {
                 self.scan_structured(subject, reader, "doc", |reader, visit| {
                     ole::for_each_doc_paragraph(reader, max_part, |paragraph, text| {
-                        visit(Location::paragraph("WordDocument", paragraph), text, None)
+                        visit(
+                            Location::paragraph("WordDocument", paragraph).into(),
+                            text,
+                            None,
+                        )
                     })
                 })
             }
@@ -568,7 +568,7 @@ impl<'s> Worker<'s> {
                 self.scan_structured(subject, reader, "ppt", |reader, visit| {
                     ole::for_each_ppt_text(reader, max_part, |number, text| {
                         visit(
-                            Location::paragraph("PowerPoint Document", number),
+                            Location::paragraph("PowerPoint Document", number).into(),
                             text,
                             None,
                         )
@@ -586,7 +586,7 @@ impl<'s> Worker<'s> {
             Sniffed::Document("pdf") => {
                 self.scan_structured(subject, reader, "pdf", |reader, visit| {
                     pdf::for_each_page(reader, max_part, |page, text| {
-                        visit(Location::page(page), text, None)
+                        visit(Location::page(page).into(), text, None)
                     })
                 })
             }
@@ -622,7 +622,7 @@ impl<'s> Worker<'s> {
         let mut keep = |f: Finding, location: Location| {
             let rule = &rules[f.rule];
             (f.confidence >= options.min_confidence).then(|| {
-                findings.add(rule, f, location);
+                findings.add(rule, f, || location.clone());
                 rule.kind.as_str()
             })
         };
@@ -686,7 +686,7 @@ impl<'s> Worker<'s> {
         format: &'static str,
         extract: impl FnOnce(
             R,
-            &mut dyn FnMut(Location, &str, Option<&str>),
+            &mut dyn FnMut(Place<'_>, &str, Option<&str>),
         ) -> Result<Vec<Shortfall>, ExtractError>,
     ) -> FileOutcome {
         let people = metadata::of_document(&mut reader, format);
@@ -708,7 +708,7 @@ impl<'s> Worker<'s> {
         let deadline = self.deadline;
         let mut stopped = false;
         let mut segments = 0u64;
-        let read = extract(reader, &mut |location, text, label| {
+        let read = extract(reader, &mut |place, text, label| {
             // Parsers that hold the whole document (PDF, xls, ods) no longer read from the
             // file: stop scanning what they hand over once the time is up (the clock is read
             // every 256 segments, not for every cell).
@@ -719,14 +719,16 @@ impl<'s> Worker<'s> {
             if stopped {
                 return;
             }
-            // The column of a cell under a header, by the cell's letters.
-            let mut column = label.map(|header| {
-                let cell = location.cell.as_deref().unwrap_or_default();
-                let letters = cell.trim_end_matches(|c: char| c.is_ascii_digit());
-                columns.column(location.sheet.as_deref(), letters, header, || {
-                    classes.classify(header)
-                })
-            });
+            // The column of a cell under a header.
+            let mut column = match (&place, label) {
+                (Place::Cell { sheet, position }, Some(header)) => {
+                    Some(
+                        columns
+                            .column(Some(sheet), position.1, header, || classes.classify(header)),
+                    )
+                }
+                _ => None,
+            };
             let class = column.as_ref().and_then(|c| c.class());
             let restored = tables::restore_spreadsheet_number(class, text);
             let text = restored.as_deref().unwrap_or(text);
@@ -740,7 +742,7 @@ impl<'s> Worker<'s> {
                     if let Some(column) = &mut column {
                         column.add_finding(&rule.kind);
                     }
-                    findings.add(rule, f, location.clone());
+                    findings.add(rule, f, || place.location());
                 }
             }
         });
@@ -802,10 +804,10 @@ impl<'s> Worker<'s> {
                         line.push_str(name);
                         line.push_str(": ");
                         line.push_str(text);
-                        visit(Location::part(name), &line, None);
+                        visit(Location::part(name).into(), &line, None);
                     }
                     MailPart::Body { body, line } => {
-                        visit(Location::body_line(body, line), text, None)
+                        visit(Location::body_line(body, line).into(), text, None)
                     }
                 },
                 &mut |attachment| attachments.push(attachment),
@@ -1097,6 +1099,37 @@ fn reason_for_io(kind: io::ErrorKind) -> ReasonCode {
         io::ErrorKind::PermissionDenied => ReasonCode::PermissionDenied,
         io::ErrorKind::NotFound => ReasonCode::NotFound,
         _ => ReasonCode::IoError,
+    }
+}
+
+/// Where a document's extractor found a piece of text. A cell stays a sheet and two numbers
+/// until a finding there is kept as a sample: a workbook has millions of cells, and building
+/// each one's A1 reference was a tenth of its scan.
+enum Place<'a> {
+    /// A spreadsheet cell: zero-based `(row, column)`.
+    Cell {
+        /// The sheet's name.
+        sheet: &'a str,
+        /// Zero-based row and column.
+        position: (u32, u32),
+    },
+    /// Anywhere else, located already.
+    Located(Location),
+}
+
+impl Place<'_> {
+    /// The location for the inventory.
+    fn location(&self) -> Location {
+        match self {
+            Place::Cell { sheet, position } => Location::cell(sheet, spreadsheet::a1(*position)),
+            Place::Located(location) => location.clone(),
+        }
+    }
+}
+
+impl From<Location> for Place<'_> {
+    fn from(location: Location) -> Self {
+        Place::Located(location)
     }
 }
 

@@ -55,8 +55,8 @@ pub fn restore_spreadsheet_number(class: Option<&ColumnClass>, value: &str) -> O
 /// Per-column statistics of a table: values below the header and findings per kind.
 #[derive(Default)]
 pub struct ColumnTally<'c> {
-    /// Per sheet (none for CSV): the columns by their letters.
-    sheets: Vec<(Option<String>, HashMap<String, ColumnStats<'c>>)>,
+    /// Per sheet (none for CSV): the columns by their zero-based numbers.
+    sheets: Vec<(Option<String>, HashMap<u32, ColumnStats<'c>>)>,
 }
 
 /// One column's statistics.
@@ -90,13 +90,13 @@ impl<'c> ColumnStats<'c> {
 }
 
 impl<'c> ColumnTally<'c> {
-    /// The statistics of column `letters` of `sheet` (none for CSV). On first use the column
+    /// The statistics of zero-based `column` of `sheet` (none for CSV). On first use the column
     /// is created with `header` and the class `classify` gives it, so a header is classified
     /// once, not for every cell below it.
     pub fn column(
         &mut self,
         sheet: Option<&str>,
-        letters: &str,
+        column: u32,
         header: &str,
         classify: impl FnOnce() -> Option<&'c ColumnClass>,
     ) -> &mut ColumnStats<'c> {
@@ -109,16 +109,12 @@ impl<'c> ColumnTally<'c> {
             }
         };
         let columns = &mut self.sheets[i].1;
-        if !columns.contains_key(letters) {
-            let stats = ColumnStats {
-                header: header.to_string(),
-                class: classify(),
-                values: 0,
-                kinds: BTreeMap::new(),
-            };
-            columns.insert(letters.to_string(), stats);
-        }
-        columns.get_mut(letters).expect("inserted above")
+        columns.entry(column).or_insert_with(|| ColumnStats {
+            header: header.to_string(),
+            class: classify(),
+            values: 0,
+            kinds: BTreeMap::new(),
+        })
     }
 
     /// Columns with a class or with findings. A column whose class has a detector, with values
@@ -130,7 +126,7 @@ impl<'c> ColumnTally<'c> {
             .flat_map(|(sheet, columns)| {
                 columns
                     .into_iter()
-                    .map(move |(letters, stats)| ((sheet.clone(), letters), stats))
+                    .map(move |(column, stats)| ((sheet.clone(), column_name(column)), stats))
             })
             .filter(|(_, s)| s.class.is_some() || !s.kinds.is_empty())
             .collect();
@@ -229,7 +225,7 @@ impl<'c> CsvView<'c> {
             }
             if let Some((header, class)) = header {
                 self.tally
-                    .column(None, &column_letters(column), &header, || class)
+                    .column(None, column_number(column), &header, || class)
                     .add_finding(kind);
             }
         }
@@ -260,9 +256,7 @@ impl<'c> CsvView<'c> {
                 let count = values.get(column).copied().unwrap_or(0);
                 let classes = self.classes;
                 self.tally
-                    .column(None, &column_letters(column), text, || {
-                        classes.classify(text)
-                    })
+                    .column(None, column_number(column), text, || classes.classify(text))
                     .add_values(count);
             }
         }
@@ -319,7 +313,7 @@ impl<'c> CsvView<'c> {
                 location.cell = Some(cell_name(number.row, number.column));
                 if let Some(kind) = emit(f, location) {
                     self.tally
-                        .column(None, &column_letters(number.column), &header, || class)
+                        .column(None, column_number(number.column), &header, || class)
                         .add_finding(kind);
                 }
             }
@@ -346,7 +340,12 @@ fn cell_name(row: u64, column: usize) -> String {
 }
 
 fn column_letters(column: usize) -> String {
-    column_name(u32::try_from(column).unwrap_or(u32::MAX))
+    column_name(column_number(column))
+}
+
+/// A CSV column's index as a spreadsheet column number (CSV has no more than 2³² columns).
+fn column_number(column: usize) -> u32 {
+    u32::try_from(column).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::fingerprint::{Fingerprint, FingerprintKey, FingerprintMap, FingerprintSet, to_hex};
+use super::fingerprint::{Fingerprint, FingerprintKey, FingerprintSet, to_hex};
 use super::{Category, Children, Confidence, KindFindings, Location, Occurrence, Sample, mask};
 use crate::detect::validators::{Validator, old_format_birth_date};
 use crate::detect::{Finding, Rule};
@@ -23,11 +23,36 @@ pub struct FileFindings<'k> {
     kinds: BTreeMap<String, KindAccumulator>,
     /// With a store: each distinct (kind, fingerprint, logical place) and its first location.
     occurrences: Option<BTreeMap<(String, Fingerprint, String), Location>>,
+    /// The ages behind the distinct personal codes.
+    ages: AgeCount,
+}
+
+/// The ages behind a file's distinct personal codes, folded in as each code is first seen.
+#[derive(Debug)]
+struct AgeCount {
     /// The scan date, as days since 1970-01-01.
     today: i64,
-    /// Distinct personal codes: the day each person turns 18 (days since 1970-01-01), `None`
-    /// for new-format codes (no birth date).
-    codes: FingerprintMap<Option<i64>>,
+    /// `None` until a code is seen.
+    children: Option<Children>,
+    /// The next day one of the children turns 18.
+    recount_on: Option<i64>,
+}
+
+impl AgeCount {
+    /// Counts a personal code seen for the first time in the file.
+    fn add(&mut self, code: &str) {
+        let children = self.children.get_or_insert_with(Children::default);
+        let adult_on = old_format_birth_date(code)
+            .map(|(year, month, day)| days_from_civil(year as i64 + 18, month, day));
+        match adult_on {
+            None => children.age_unknown += 1,
+            Some(day) if day > self.today => {
+                children.under_18 += 1;
+                self.recount_on = Some(self.recount_on.map_or(day, |d| d.min(day)));
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -50,30 +75,18 @@ impl<'k> FileFindings<'k> {
             reveal,
             kinds: BTreeMap::new(),
             occurrences: None,
-            today,
-            codes: FingerprintMap::default(),
+            ages: AgeCount {
+                today,
+                children: None,
+                recount_on: None,
+            },
         }
     }
 
     /// The ages behind the personal codes found (`None` without any), and the first day on
     /// which the count of children will be lower (the next 18th birthday among them).
     pub fn children(&self) -> (Option<Children>, Option<i64>) {
-        if self.codes.is_empty() {
-            return (None, None);
-        }
-        let mut children = Children::default();
-        let mut recount_on = None;
-        for adult_on in self.codes.values() {
-            match adult_on {
-                None => children.age_unknown += 1,
-                Some(day) if *day > self.today => {
-                    children.under_18 += 1;
-                    recount_on = Some(recount_on.map_or(*day, |d: i64| d.min(*day)));
-                }
-                Some(_) => {}
-            }
-        }
-        (Some(children), recount_on)
+        (self.ages.children, self.ages.recount_on)
     }
 
     /// Also keeps every occurrence (for the store), up to a cap per file.
@@ -102,8 +115,9 @@ impl<'k> FileFindings<'k> {
         self.kinds.is_empty()
     }
 
-    /// Adds a finding of `rule` at `location`.
-    pub fn add(&mut self, rule: &Rule, finding: Finding, location: Location) {
+    /// Adds a finding of `rule` at `location` (called only if the finding is kept as a sample
+    /// or an occurrence).
+    pub fn add(&mut self, rule: &Rule, finding: Finding, location: impl Fn() -> Location) {
         let validator = rule.validator();
         let fp = self.key.fingerprint(&rule.kind, &finding.value);
         if !self.kinds.contains_key(&rule.kind) {
@@ -127,11 +141,8 @@ impl<'k> FileFindings<'k> {
             acc.capped |= !acc.distinct.contains(&fp);
             false
         };
-        if validator == Validator::LvPersonalCode && self.codes.len() < DISTINCT_CAP {
-            self.codes.entry(fp).or_insert_with(|| {
-                old_format_birth_date(&finding.value)
-                    .map(|(year, month, day)| days_from_civil(year as i64 + 18, month, day))
-            });
+        if validator == Validator::LvPersonalCode && new_value {
+            self.ages.add(&finding.value);
         }
         if self.reveal && new_value {
             acc.values.insert(finding.value.clone());
@@ -139,9 +150,10 @@ impl<'k> FileFindings<'k> {
         if let Some(occurrences) = &mut self.occurrences
             && occurrences.len() < OCCURRENCE_CAP
         {
+            let location = location();
             occurrences
                 .entry((rule.kind.clone(), fp, location.logical()))
-                .or_insert_with(|| location.clone());
+                .or_insert(location);
         }
         acc.offer_sample(self.max_samples, fp, validator, finding, location);
     }
@@ -174,7 +186,7 @@ impl KindAccumulator {
         fp: Fingerprint,
         validator: Validator,
         finding: Finding,
-        location: Location,
+        location: impl FnOnce() -> Location,
     ) {
         let existing = self.samples.iter().position(|(f, _)| *f == fp);
         let slot = match existing {
@@ -192,7 +204,7 @@ impl KindAccumulator {
         let sample = Sample {
             masked: mask::mask(validator, &finding.value),
             fingerprint: to_hex(&fp),
-            location,
+            location: location(),
             confidence: finding.confidence,
             checks: finding.checks.iter().map(|c| c.to_string()).collect(),
             attributes: finding
@@ -245,7 +257,7 @@ mod tests {
         let mut findings = FileFindings::new(&key, 1, false, today);
         for f in found {
             let rule = &rules.rules()[f.rule];
-            findings.add(rule, f, Location::default());
+            findings.add(rule, f, Location::default);
         }
         let (children, recount_on) = findings.children();
         assert_eq!(
