@@ -20,64 +20,6 @@ impl std::fmt::Debug for FingerprintKey {
 /// A 128-bit keyed fingerprint.
 pub type Fingerprint = [u8; 16];
 
-/// Hashes fingerprints for hash tables by their bytes as they are: keyed BLAKE3 output is
-/// already uniform, and without the key nobody can aim values at one bucket. (SipHash over
-/// them was a tenth of a dense workbook's scan.)
-#[derive(Debug, Default, Clone, Copy)]
-pub struct FingerprintHasher(u64);
-
-impl std::hash::Hasher for FingerprintHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        // A set's key (a fingerprint's first 64 bits) arrives as one 8-byte write.
-        let mut word = [0u8; 8];
-        let n = bytes.len().min(8);
-        word[..n].copy_from_slice(&bytes[..n]);
-        self.0 ^= u64::from_le_bytes(word);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A set of fingerprints for counting distinct values, kept by their first 64 bits: half the
-/// memory of whole fingerprints, which a workbook of a million values fills and grows again and
-/// again. Two values of one file share those bits with a probability of about n²/2⁶⁵ (3·10⁻⁸
-/// for a million), so the count is exact in practice.
-#[derive(Debug, Default)]
-pub struct FingerprintSet(
-    std::collections::HashSet<u64, std::hash::BuildHasherDefault<FingerprintHasher>>,
-);
-
-impl FingerprintSet {
-    /// Adds a fingerprint; `true` if it was not there.
-    pub fn insert(&mut self, fp: &Fingerprint) -> bool {
-        self.0.insert(short(fp))
-    }
-
-    /// Whether a fingerprint is there.
-    pub fn contains(&self, fp: &Fingerprint) -> bool {
-        self.0.contains(&short(fp))
-    }
-
-    /// How many distinct fingerprints.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether it is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-/// The first 64 bits of a fingerprint.
-fn short(fp: &Fingerprint) -> u64 {
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&fp[..8]);
-    u64::from_le_bytes(first)
-}
-
 impl FingerprintKey {
     /// The default key file: `$PIIMAP_KEY_FILE`, else `piimap/fingerprint.key` under the user's
     /// config directory (`%APPDATA%` on Windows, `$XDG_CONFIG_HOME` or `~/.config` elsewhere).
@@ -158,18 +100,6 @@ pub fn to_hex(fp: &Fingerprint) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_fingerprint_set_counts_distinct_values() {
-        let key = FingerprintKey([7; 32]);
-        let mut set = FingerprintSet::default();
-        let a = key.fingerprint("email", "a@b.lv");
-        let b = key.fingerprint("email", "c@d.lv");
-        assert!(set.insert(&a) && set.insert(&b));
-        assert!(!set.insert(&a));
-        assert!(set.contains(&b) && !set.contains(&key.fingerprint("email", "x@y.lv")));
-        assert_eq!(set.len(), 2);
-    }
 
     #[test]
     fn key_file_is_created_once_and_private() {
