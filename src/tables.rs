@@ -1,7 +1,7 @@
 //! Tables in the scan: the header as each value's label, per-column tallies (spreadsheets and
 //! CSV/TSV), and the view that names CSV/TSV findings by row and column.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::detect::columns::{ColumnClass, ColumnClasses};
 use crate::detect::validators::luhn_check_digit;
@@ -55,8 +55,9 @@ pub fn restore_spreadsheet_number(class: Option<&ColumnClass>, value: &str) -> O
 /// Per-column statistics of a table: values below the header and findings per kind.
 #[derive(Default)]
 pub struct ColumnTally<'c> {
-    /// Per sheet (none for CSV): the columns by their zero-based numbers.
-    sheets: Vec<(Option<String>, HashMap<u32, ColumnStats<'c>>)>,
+    /// Per sheet (none for CSV): the columns by their zero-based numbers (a B-tree: a sheet
+    /// has few columns, and this is looked up for every cell).
+    sheets: Vec<(Option<String>, BTreeMap<u32, ColumnStats<'c>>)>,
 }
 
 /// One column's statistics.
@@ -104,7 +105,7 @@ impl<'c> ColumnTally<'c> {
             Some(i) => i,
             None => {
                 self.sheets
-                    .push((sheet.map(str::to_string), HashMap::new()));
+                    .push((sheet.map(str::to_string), BTreeMap::new()));
                 self.sheets.len() - 1
             }
         };
