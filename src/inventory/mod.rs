@@ -463,7 +463,7 @@ pub struct KindFindings {
     pub personal: bool,
     /// Number of findings.
     pub count: u64,
-    /// Number of distinct values (by fingerprint).
+    /// Number of distinct values (counted by a keyed 64-bit hash of each value, exact in practice).
     pub distinct: u64,
     /// `true` when distinct values stopped being counted at the cap; `distinct` is then a
     /// lower bound.
