@@ -11,7 +11,7 @@ use clap::Parser;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use piimap::cli::{Cli, Command};
 use piimap::commands::ReadSetup;
-use piimap::corpus::{self, CorpusSpec, WorkbookLayout};
+use piimap::corpus::{self, CorpusSpec};
 use piimap::inventory::Confidence;
 use piimap::scan::Scanner;
 
@@ -49,13 +49,8 @@ fn extractors(c: &mut Criterion) {
         seed: 5,
         size: 8 << 20,
         density: 50,
-        workbook_cells: None,
-        workbook_layout: WorkbookLayout::Streaming,
         mixed: true,
-        big_text: None,
-        line_less: None,
-        pdf_pages: None,
-        tiny_files: 0,
+        ..CorpusSpec::default()
     };
     corpus::generate(&temp.path().join("corpus"), &spec).expect("corpus");
     let key = temp.path().join("fingerprint.key");

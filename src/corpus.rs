@@ -723,8 +723,9 @@ fn write_workbook(
     Ok(planted)
 }
 
-/// What `generate` writes.
-#[derive(Debug, Clone)]
+/// What `generate` writes. The default writes nothing: a spec names what it wants and takes
+/// the rest from `..CorpusSpec::default()`.
+#[derive(Debug, Clone, Default)]
 pub struct CorpusSpec {
     /// Random seed: the same spec writes the same bytes.
     pub seed: u64,

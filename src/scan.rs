@@ -1103,8 +1103,8 @@ fn reason_for_io(kind: io::ErrorKind) -> ReasonCode {
 }
 
 /// Where a document's extractor found a piece of text. A cell stays a sheet and two numbers
-/// until a finding there is kept as a sample: a workbook has millions of cells, and building
-/// each one's A1 reference was a tenth of its scan.
+/// until a finding there is kept as a sample: a workbook has millions of cells, and each one's
+/// `Location` (sheet name and A1 reference) cost two allocations.
 enum Place<'a> {
     /// A spreadsheet cell: zero-based `(row, column)`.
     Cell {

@@ -21,12 +21,8 @@ fn every_kind_reaches_the_precision_and_recall_target() {
         size: 4 << 20,
         density: 400,
         workbook_cells: Some(4_000),
-        workbook_layout: WorkbookLayout::Streaming,
         mixed: true,
-        big_text: None,
-        line_less: None,
-        pdf_pages: None,
-        tiny_files: 0,
+        ..corpus::CorpusSpec::default()
     };
     // Text, docx, PDF and zip members: seven kinds each; the workbooks: personal codes,
     // e-mails, phones, IBANs, cards (16-digit ones typed as numbers, their last digit lost).
@@ -38,15 +34,10 @@ fn workbooks_saved_by_excel_reach_the_target() {
     // Shared strings and amounts stored as numbers, as Excel saves a people list.
     let spec = corpus::CorpusSpec {
         seed: 20261123,
-        size: 0,
         density: 400,
         workbook_cells: Some(20_000),
         workbook_layout: WorkbookLayout::Excel,
-        mixed: false,
-        big_text: None,
-        line_less: None,
-        pdf_pages: None,
-        tiny_files: 0,
+        ..corpus::CorpusSpec::default()
     };
     assert_targets(&scores(&spec), 5);
 }

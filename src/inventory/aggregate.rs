@@ -1,5 +1,5 @@
-//! Folding one file's findings into per-kind summaries: counts, distinct values by fingerprint,
-//! the best few masked samples, and (with `--reveal`) the raw distinct values.
+//! Folding one file's findings into per-kind summaries: counts, distinct values, the best few
+//! masked and fingerprinted samples, and (with `--reveal`) the raw distinct values.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
@@ -169,8 +169,8 @@ impl<'k> FileFindings<'k> {
         self.kinds.is_empty()
     }
 
-    /// Adds a finding of `rule` at `location` (called only if the finding is kept as a sample
-    /// or an occurrence).
+    /// Adds a finding of `rule`; `location` is called only if the finding is kept as a sample
+    /// or an occurrence.
     pub fn add(&mut self, rule: &Rule, finding: Finding, location: impl Fn() -> Location) {
         let validator = rule.validator();
         let hash = self.value_hasher.hash_one(finding.value.as_str());
