@@ -41,15 +41,22 @@ pub fn restore_spreadsheet_number(class: Option<&ColumnClass>, value: &str) -> O
     if !matches!(value.len(), 10 | 16) || !value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    match (class?.class.as_str(), value.len()) {
-        ("personal_code", 10) => Some(format!("0{value}")),
+    let (lead, digits, last) = match (class?.class.as_str(), value.len()) {
+        ("personal_code", 10) => ("0", value, ""),
         ("payment_card", 16) if value.ends_with('0') => {
-            let digits: Vec<u8> = value.bytes().map(|b| b - b'0').collect();
-            let check = luhn_check_digit(&digits[..15]);
-            (check != 0).then(|| format!("{}{check}", &value[..15]))
+            let mut digits = [0u8; 15];
+            for (d, b) in digits.iter_mut().zip(value.bytes()) {
+                *d = b - b'0';
+            }
+            let check = luhn_check_digit(&digits);
+            if check == 0 {
+                return None;
+            }
+            ("", &value[..15], &"0123456789"[usize::from(check)..][..1])
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some([lead, digits, last].concat())
 }
 
 /// Per-column statistics of a table: values below the header and findings per kind.
@@ -101,7 +108,8 @@ impl<'c> ColumnTally<'c> {
         header: &str,
         classify: impl FnOnce() -> Option<&'c ColumnClass>,
     ) -> &mut ColumnStats<'c> {
-        let i = match self.sheets.iter().position(|(s, _)| s.as_deref() == sheet) {
+        // The sheet being read is the last one added.
+        let i = match self.sheets.iter().rposition(|(s, _)| s.as_deref() == sheet) {
             Some(i) => i,
             None => {
                 self.sheets

@@ -38,9 +38,9 @@ pub struct Finding {
     /// Final confidence, after context.
     pub confidence: Confidence,
     /// Checks the value passed.
-    pub checks: Vec<&'static str>,
+    pub checks: &'static [&'static str],
     /// Non-personal facts about the value.
-    pub attributes: Vec<(&'static str, String)>,
+    pub attributes: Vec<(&'static str, std::borrow::Cow<'static, str>)>,
     /// The context keyword that changed the confidence, if any.
     pub context: Option<ContextEvidence>,
 }
@@ -180,6 +180,7 @@ impl RuleSet {
         Detector {
             set: self,
             cache: self.regex.as_ref().map(Regex::create_cache),
+            contexts: self.rules.iter().map(|_| Default::default()).collect(),
         }
     }
 }
@@ -271,6 +272,8 @@ pub fn without_diacritics(text: &str) -> std::borrow::Cow<'_, str> {
 pub struct Detector<'r> {
     set: &'r RuleSet,
     cache: Option<meta::Cache>,
+    /// Context scratch space, one per rule.
+    contexts: Vec<context::ContextScratch>,
 }
 
 impl Detector<'_> {
@@ -323,9 +326,10 @@ impl Detector<'_> {
             let mut pid = m.pattern().as_usize();
             let mut end = m.end();
             loop {
-                if let Some(f) = self
-                    .set
-                    .accept(text, self.set.pattern_rule[pid], m.start(), end)
+                let rule = self.set.pattern_rule[pid];
+                if let Some(f) =
+                    self.set
+                        .accept(text, rule, m.start(), end, &mut self.contexts[rule])
                 {
                     accepted = Some(f);
                     break;
@@ -369,7 +373,7 @@ impl Detector<'_> {
                 span: start..report.start + m.end(),
                 value: term.clone(),
                 confidence: self.set.rules[*rule].tier_confidence(tier),
-                checks: vec!["keyword"],
+                checks: &["keyword"],
                 attributes: Vec::new(),
                 context: None,
             });
@@ -400,7 +404,14 @@ fn next_char(text: &str, i: usize) -> usize {
 
 impl RuleSet {
     /// Validates a candidate of rule `rule` at `start..end`: validator, boundary, context.
-    fn accept(&self, text: &str, rule: usize, start: usize, end: usize) -> Option<Finding> {
+    fn accept(
+        &self,
+        text: &str,
+        rule: usize,
+        start: usize,
+        end: usize,
+        context: &mut context::ContextScratch,
+    ) -> Option<Finding> {
         let r = &self.rules[rule];
         let v = self.validators[rule].validate(text, start, end)?;
         if r.boundary == Boundary::Alphanumeric && !boundary_ok(text, start, v.end) {
@@ -408,7 +419,7 @@ impl RuleSet {
         }
         let base = r.tier_confidence(v.tier);
         let (confidence, context) = match &self.contexts[rule] {
-            Some(ctx) => ctx.apply(text, start, v.end, base),
+            Some(ctx) => ctx.apply(text, start, v.end, base, context),
             None => (base, None),
         };
         Some(Finding {

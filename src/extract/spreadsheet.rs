@@ -2,8 +2,6 @@
 //! xlsx, xlsm and xlsb stream their cells, so memory stays bounded on sheets with millions of
 //! cells; xls and ods are read a sheet at a time as a range (calamine has no streaming for them).
 
-use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::Display;
 use std::io::{BufReader, Read, Seek};
 
@@ -127,7 +125,8 @@ struct Table<'s> {
     max_cells: u64,
     /// A cell was refused: the sheet was not read to its end.
     capped: bool,
-    headers: Option<HashMap<u32, String>>,
+    /// The header row's texts by column number, once found.
+    headers: Option<Vec<Option<String>>>,
     row: Option<u32>,
     /// The held-back row: `(column, text, is a number)`.
     pending: Vec<(u32, String, bool)>,
@@ -158,7 +157,8 @@ impl<'s> Table<'s> {
             return false;
         }
         self.cells += 1;
-        let Some((text, numeric)) = cell_text(value) else {
+        let mut digits = itoa::Buffer::new();
+        let Some((text, numeric)) = cell_text(value, &mut digits) else {
             return true;
         };
         if self.headers.is_none() && self.row != Some(row) {
@@ -167,13 +167,11 @@ impl<'s> Table<'s> {
             self.row = Some(row);
         }
         match &self.headers {
-            Some(headers) => visit(
-                self.sheet,
-                (row, col),
-                &text,
-                headers.get(&col).map(String::as_str),
-            ),
-            None => self.pending.push((col, text.into_owned(), numeric)),
+            Some(headers) => {
+                let header = headers.get(col as usize).and_then(Option::as_deref);
+                visit(self.sheet, (row, col), text, header)
+            }
+            None => self.pending.push((col, text.to_string(), numeric)),
         }
         true
     }
@@ -185,12 +183,15 @@ impl<'s> Table<'s> {
             visit(self.sheet, (row, *col), text, None);
         }
         if self.pending.len() >= 2 && self.pending.iter().all(|(_, _, numeric)| !numeric) {
-            self.headers = Some(
-                self.pending
-                    .drain(..)
-                    .map(|(col, text, _)| (col, text))
-                    .collect(),
-            );
+            let mut headers = Vec::new();
+            for (col, text, _) in self.pending.drain(..) {
+                let col = col as usize;
+                if headers.len() <= col {
+                    headers.resize(col + 1, None);
+                }
+                headers[col] = Some(text);
+            }
+            self.headers = Some(headers);
         }
         self.pending.clear();
     }
@@ -216,17 +217,21 @@ impl<'s> Table<'s> {
 /// The text of a cell: strings as they are, whole numbers of up to 16 digits without exponent
 /// or decimals (a personal code or card typed as a number; Excel keeps 15 significant digits,
 /// so a 16-digit card arrives with its last digit 0), nothing for fractions, dates, booleans,
-/// errors. Returns the text and whether the cell is a number.
-fn cell_text<T: DataType>(value: &T) -> Option<(Cow<'_, str>, bool)> {
+/// errors. Returns the text (a number's digits written in `digits`) and whether the cell is a
+/// number.
+fn cell_text<'a, T: DataType>(
+    value: &'a T,
+    digits: &'a mut itoa::Buffer,
+) -> Option<(&'a str, bool)> {
     if let Some(s) = value.get_string() {
-        return Some((Cow::Borrowed(s), false));
+        return Some((s, false));
     }
     if let Some(i) = value.get_int() {
-        return Some((Cow::Owned(i.to_string()), true));
+        return Some((digits.format(i), true));
     }
     let f = value.get_float()?;
     // A whole number below 10¹⁶ converts to i64 exactly, and integers print faster than floats.
-    (f.fract() == 0.0 && f.abs() < 1e16).then(|| (Cow::Owned((f as i64).to_string()), true))
+    (f.fract() == 0.0 && f.abs() < 1e16).then(|| (digits.format(f as i64), true))
 }
 
 /// The A1 reference of a zero-based `(row, column)`: `(6, 2)` → `C7`.
@@ -366,7 +371,9 @@ mod tests {
 
     #[test]
     fn numbers_become_digits() {
-        let text = |d: calamine::Data| cell_text(&d).map(|(t, numeric)| (t.into_owned(), numeric));
+        let text = |d: calamine::Data| {
+            cell_text(&d, &mut itoa::Buffer::new()).map(|(t, numeric)| (t.to_string(), numeric))
+        };
         assert_eq!(
             text(calamine::Data::Float(28126512366.0)),
             Some(("28126512366".into(), true))
@@ -388,8 +395,8 @@ mod tests {
             text(calamine::Data::Float(9999999999999998.0)),
             Some(("9999999999999998".into(), true))
         );
-        assert_eq!(cell_text(&calamine::Data::Float(1e16)), None);
-        assert_eq!(cell_text(&calamine::Data::Float(12.5)), None);
-        assert_eq!(cell_text(&calamine::Data::Bool(true)), None);
+        assert_eq!(text(calamine::Data::Float(1e16)), None);
+        assert_eq!(text(calamine::Data::Float(12.5)), None);
+        assert_eq!(text(calamine::Data::Bool(true)), None);
     }
 }

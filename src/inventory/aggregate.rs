@@ -276,7 +276,7 @@ impl KindAccumulator {
             attributes: finding
                 .attributes
                 .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
+                .map(|(k, v)| (k.to_string(), v.into_owned()))
                 .collect(),
             context: finding.context,
         };

@@ -16,8 +16,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
     }
     Some(
         Validated::new(end, digit_string(&digits), "checked")
-            .check("issuer")
-            .check("luhn")
+            .checks(&["issuer", "luhn"])
             .attribute("brand", brand),
     )
 }

@@ -28,7 +28,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
     if company_code_check_digit(&digits[..10]) != Some(digits[10]) {
         return None;
     }
-    let found = Validated::new(end, digit_string(&digits), "checked").check("check_digit");
+    let found = Validated::new(end, digit_string(&digits), "checked").checks(&["check_digit"]);
     Some(if raw.starts_with("LV") {
         found.attribute("form", "vat")
     } else {

@@ -29,13 +29,21 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
     if !labels_ok {
         return None;
     }
-    let domain_lc = domain.to_ascii_lowercase();
-    let registrable = psl::domain(domain_lc.as_bytes())?;
+    // The value is `local@domain` lower-cased; its domain part is what the suffix list is asked.
+    let mut value = if local.is_ascii() {
+        local.to_ascii_lowercase()
+    } else {
+        local.to_lowercase()
+    };
+    value.push('@');
+    let domain_at = value.len();
+    value.push_str(domain);
+    value[domain_at..].make_ascii_lowercase();
+    let registrable = psl::domain(&value.as_bytes()[domain_at..])?;
     if !registrable.suffix().is_known() {
         return None;
     }
-    let value = format!("{}@{}", local.to_lowercase(), domain_lc);
-    Some(Validated::new(end, value, "address").check("public_suffix"))
+    Some(Validated::new(end, value, "address").checks(&["public_suffix"]))
 }
 
 /// `https://user:secret@host` holds credentials, not an e-mail address: look back over the

@@ -12,20 +12,16 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
     // The pattern is greedy over groups of four; a trailing token ("... 2024") may have been taken
     // in. Try the longest candidate first, then drop separated groups from the end.
     let mut cut = raw.len();
+    let mut compact = String::with_capacity(raw.len());
     loop {
         let candidate = &raw[..cut];
-        let compact: String = candidate
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-'))
-            .collect();
+        compact.clear();
+        compact.extend(candidate.chars().filter(|c| !matches!(c, ' ' | '-')));
         if let Ok(iban) = compact.parse::<iban::Iban>() {
-            let value = iban.electronic_str().to_string();
-            let country = iban.country_code().to_string();
-            let mut found = Validated::new(start + cut, value, "checked")
-                .check("length")
-                .check("bban_format")
-                .check("mod97")
-                .attribute("country", country);
+            let mut found =
+                Validated::new(start + cut, iban.electronic_str().to_string(), "checked")
+                    .checks(&["length", "bban_format", "mod97"])
+                    .attribute("country", iban.country_code().to_string());
             if let Some(bank) = iban.bank_identifier() {
                 found = found.attribute("bank", bank.to_string());
             }

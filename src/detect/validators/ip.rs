@@ -43,7 +43,7 @@ pub(super) fn validate_v4(text: &str, start: usize, end: usize) -> Option<Valida
     let weak = prefix.is_none() && (clause_like || version_like);
     let tier = if weak { "weak" } else { "address" };
     let mut found = Validated::new(end, addr.to_string(), tier)
-        .check("octets")
+        .checks(&["octets"])
         .attribute("range", v4_range(addr));
     if let Some(p) = prefix {
         found = found.attribute("prefix", p.to_string());
@@ -70,7 +70,7 @@ pub(super) fn validate_v6(text: &str, start: usize, end: usize) -> Option<Valida
         "short"
     };
     let mut found = Validated::new(end, addr.to_string(), tier)
-        .check("parse")
+        .checks(&["parse"])
         .attribute("range", v6_range(addr));
     if let Some(p) = prefix {
         found = found.attribute("prefix", p.to_string());
@@ -137,7 +137,7 @@ mod tests {
                     .find(|a| a.0 == "range")
                     .unwrap()
                     .1
-                    .clone(),
+                    .to_string(),
             )
         })
     }

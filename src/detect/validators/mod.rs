@@ -16,6 +16,8 @@ pub use company_code::company_code_check_digit;
 pub use iban::iban_check_digits;
 pub use personal_code::{old_format_birth_date, personal_code_check_digit};
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 /// What a validator concluded about a candidate it accepted.
@@ -29,9 +31,9 @@ pub struct Validated {
     /// Which tier of evidence the value reached; the rule maps it to a confidence.
     pub tier: &'static str,
     /// Checks the value passed, for the finding's evidence (`date`, `check_digit`, `mod97`...).
-    pub checks: Vec<&'static str>,
+    pub checks: &'static [&'static str],
     /// Facts about the value that are not personal data themselves (`format`, `range`, `country`).
-    pub attributes: Vec<(&'static str, String)>,
+    pub attributes: Vec<(&'static str, Cow<'static, str>)>,
 }
 
 impl Validated {
@@ -40,17 +42,18 @@ impl Validated {
             end,
             value,
             tier,
-            checks: Vec::new(),
+            checks: &[],
             attributes: Vec::new(),
         }
     }
 
-    fn check(mut self, name: &'static str) -> Self {
-        self.checks.push(name);
+    /// The checks the value passed (a fixed list per outcome: nothing is allocated per value).
+    fn checks(mut self, names: &'static [&'static str]) -> Self {
+        self.checks = names;
         self
     }
 
-    fn attribute(mut self, name: &'static str, value: impl Into<String>) -> Self {
+    fn attribute(mut self, name: &'static str, value: impl Into<Cow<'static, str>>) -> Self {
         self.attributes.push((name, value.into()));
         self
     }
@@ -182,5 +185,6 @@ fn digits_of(s: &str) -> Vec<u8> {
 
 /// The digits as a string.
 fn digit_string(digits: &[u8]) -> String {
-    digits.iter().map(|d| char::from(b'0' + d)).collect()
+    let ascii = digits.iter().map(|d| b'0' + d).collect();
+    String::from_utf8(ascii).expect("ASCII digits")
 }

@@ -37,7 +37,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
         };
         let found = Validated::new(end, value, tier).attribute("format", "new");
         return Some(if check_ok {
-            found.check("check_digit")
+            found.checks(&["check_digit"])
         } else {
             found.attribute("check_digit", "not_matching")
         });
@@ -48,8 +48,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
     Some(
         Validated::new(end, value, "old_format")
             .attribute("format", "old")
-            .check("birth_date")
-            .check("check_digit"),
+            .checks(&["birth_date", "check_digit"]),
     )
 }
 

@@ -1,7 +1,7 @@
 //! Phone numbers: Latvian numbers against the numbering plan (reference §3.1) and international
 //! `+CC` numbers with a known country calling code.
 
-use super::{Validated, digit_string, digits_of};
+use super::{Validated, digits_of};
 
 pub(super) const TIERS: &[&str] = &["lv_international", "lv_national", "international"];
 
@@ -34,8 +34,8 @@ fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
         }
         let kind = lv_number_type(&digits)?;
         return Some(
-            Validated::new(end, format!("+371{}", digit_string(&digits)), "lv_national")
-                .check("numbering_plan")
+            Validated::new(end, e164(&[3, 7, 1], &digits), "lv_national")
+                .checks(&["numbering_plan"])
                 .attribute("country", "LV")
                 .attribute("type", kind),
         );
@@ -48,14 +48,10 @@ fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
     if let Some(national) = digits.strip_prefix(&[3, 7, 1][..]) {
         let kind = lv_number_type(national)?;
         return Some(
-            Validated::new(
-                end,
-                format!("+{}", digit_string(digits)),
-                "lv_international",
-            )
-            .check("numbering_plan")
-            .attribute("country", "LV")
-            .attribute("type", kind),
+            Validated::new(end, e164(&[], digits), "lv_international")
+                .checks(&["numbering_plan"])
+                .attribute("country", "LV")
+                .attribute("type", kind),
         );
     }
     if raw.starts_with("00") || !(8..=15).contains(&digits.len()) {
@@ -63,10 +59,18 @@ fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
     }
     let cc = calling_code(digits)?;
     Some(
-        Validated::new(end, format!("+{}", digit_string(digits)), "international")
-            .check("country_code")
+        Validated::new(end, e164(&[], digits), "international")
+            .checks(&["country_code"])
             .attribute("calling_code", cc.to_string()),
     )
+}
+
+/// `+`, then the digits of `country` and of `number`.
+fn e164(country: &[u8], number: &[u8]) -> String {
+    let mut value = String::with_capacity(1 + country.len() + number.len());
+    value.push('+');
+    value.extend(country.iter().chain(number).map(|d| char::from(b'0' + d)));
+    value
 }
 
 /// The type of a Latvian 8-digit national number under the plan, or `None` if the plan has no
