@@ -53,6 +53,9 @@ pub struct RuleSet {
     regex: Option<Regex>,
     /// Rule index of each regex pattern.
     pattern_rule: Vec<usize>,
+    /// Per regex pattern, whether a match can start with each byte: when a validator rejects a
+    /// candidate, only the patterns that can start there are tried in its place.
+    pattern_starts: Vec<[bool; 256]>,
     keywords: Option<KeywordMatcher>,
     contexts: Vec<Option<ContextMatcher>>,
     columns: columns::ColumnClasses,
@@ -102,15 +105,22 @@ impl RuleSet {
         }
         let mut patterns = Vec::new();
         let mut pattern_rule = Vec::new();
+        let mut pattern_starts = Vec::new();
         let mut terms = Vec::new();
         let mut variants = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for p in &rule.patterns {
+                let starts = first_bytes(p)?;
                 patterns.push(match rule.boundary {
-                    Boundary::Alphanumeric => guard_word_start(p)?,
+                    Boundary::Alphanumeric => guard_word_start(p, starts.as_deref()),
                     Boundary::None => p.clone(),
                 });
                 pattern_rule.push(i);
+                let mut can_start = [starts.is_none(); 256];
+                for &b in starts.iter().flatten() {
+                    can_start[usize::from(b)] = true;
+                }
+                pattern_starts.push(can_start);
             }
             if let Some(k) = &rule.keywords {
                 let tiered = k
@@ -159,6 +169,7 @@ impl RuleSet {
             validators,
             regex,
             pattern_rule,
+            pattern_starts,
             keywords,
             contexts,
             columns,
@@ -185,34 +196,38 @@ impl RuleSet {
     }
 }
 
-/// A pattern whose every match starts with an ASCII letter or digit, prefixed with an ASCII word
-/// boundary, so that the regex engine itself skips starts inside a run of letters and digits. The
-/// rule's boundary check (in Rust, Unicode-aware) would reject them anyway; without the guard,
-/// each start inside a long run of digits is a candidate of its own, rejected one by one
-/// (`LV00BANK3071269749820` took 2 µs a byte). Other patterns are left alone.
-fn guard_word_start(pattern: &str) -> Result<String, RuleError> {
+/// The bytes every match of `pattern` starts with, or `None` when the pattern does not bound
+/// them (a class too large, or a match that may be empty).
+fn first_bytes(pattern: &str) -> Result<Option<Vec<u8>>, RuleError> {
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
         .map_err(|e| RuleError::Compile(e.to_string()))?;
-    let first_bytes = literal::Extractor::new()
+    let prefixes = literal::Extractor::new()
         .kind(literal::ExtractKind::Prefix)
         .limit_class(256)
         .limit_literal_len(1)
         .extract(&hir);
-    let word_start = first_bytes.literals().is_some_and(|starts| {
-        !starts.is_empty()
-            && starts
-                .iter()
-                .all(|l| l.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric))
-    });
-    Ok(if word_start {
+    Ok(prefixes.literals().and_then(|starts| {
+        let firsts: Option<Vec<u8>> = starts.iter().map(|l| l.as_bytes().first().copied()).collect();
+        firsts.filter(|f| !f.is_empty())
+    }))
+}
+
+/// A pattern whose every match starts with an ASCII letter or digit (`starts`, its first
+/// bytes), prefixed with an ASCII word boundary, so that the regex engine itself skips starts
+/// inside a run of letters and digits. The rule's boundary check (in Rust, Unicode-aware) would
+/// reject them anyway; without the guard, each start inside a long run of digits is a candidate
+/// of its own, rejected one by one (`LV00BANK3071269749820` took 2 µs a byte). Other patterns
+/// are left alone.
+fn guard_word_start(pattern: &str, starts: Option<&[u8]>) -> String {
+    if starts.is_some_and(|starts| starts.iter().all(u8::is_ascii_alphanumeric)) {
         format!("(?-u:\\b)(?:{pattern})")
     } else {
         pattern.to_string()
-    })
+    }
 }
 
 /// The lower-case, Capitalised and UPPER-CASE forms of a term, each also without its
@@ -334,7 +349,9 @@ impl Detector<'_> {
                     accepted = Some(f);
                     break;
                 }
-                let Some((next_pid, next_end)) = next_anchored(regex, cache, hay, m.start(), pid)
+                let starts = &self.set.pattern_starts;
+                let Some((next_pid, next_end)) =
+                    next_anchored(regex, cache, starts, hay, m.start(), pid)
                 else {
                     break;
                 };
@@ -381,15 +398,19 @@ impl Detector<'_> {
     }
 }
 
-/// The next pattern after `after` (in precedence order) that matches anchored at `start`.
+/// The next pattern after `after` (in precedence order) that matches anchored at `start`;
+/// patterns that cannot start with the byte there (`starts`) are not searched.
 fn next_anchored(
     regex: &Regex,
     cache: &mut meta::Cache,
+    starts: &[[bool; 256]],
     hay: &[u8],
     start: usize,
     after: usize,
 ) -> Option<(usize, usize)> {
-    (after + 1..regex.pattern_len()).find_map(|pid| {
+    let first = usize::from(hay[start]);
+    let candidates = (after + 1..regex.pattern_len()).filter(|&pid| starts[pid][first]);
+    candidates.into_iter().find_map(|pid| {
         let input = Input::new(hay)
             .range(start..)
             .anchored(Anchored::Pattern(PatternID::new_unchecked(pid)));
@@ -530,7 +551,9 @@ mod tests {
 
     #[test]
     fn patterns_that_start_with_a_letter_or_digit_get_a_word_start_guard() {
-        let guarded = |p: &str| guard_word_start(p).unwrap().starts_with("(?-u:\\b)");
+        let guarded = |p: &str| {
+            guard_word_start(p, first_bytes(p).unwrap().as_deref()).starts_with("(?-u:\\b)")
+        };
         assert!(guarded("[0-3][0-9][01][0-9]{3}-?[0-2][0-9]{4}"));
         assert!(guarded("(?:LV ?)?[459][0-9]{10}"));
         assert!(guarded("[A-Z]{2}[0-9]{2}(?:[ \\-]?[A-Z0-9]{4}){2,7}"));
@@ -538,6 +561,25 @@ mod tests {
             "(?:\\+|\\(\\+|00371[ \\-]?)[0-9][0-9 \\-()]{5,20}[0-9]"
         ));
         assert!(!guarded("[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}"));
+    }
+
+    #[test]
+    fn first_bytes_bound_where_a_pattern_can_start() {
+        let sorted = |p: &str| {
+            first_bytes(p).unwrap().map(|mut b| {
+                b.sort_unstable();
+                b.dedup();
+                String::from_utf8(b).unwrap()
+            })
+        };
+        assert_eq!(sorted("(?:LV ?)?[459][0-9]{10}").as_deref(), Some("459L"));
+        assert_eq!(
+            sorted("(?:\\+|\\(\\+|00371[ \\-]?)[0-9]").as_deref(),
+            Some("(+0")
+        );
+        // A match that may be empty bounds nothing; a look-around takes no byte.
+        assert_eq!(sorted("[0-9]*x?"), None);
+        assert_eq!(sorted("\\bab").as_deref(), Some("a"));
     }
 
     /// Regression: each start inside a long run of digits was a candidate of its own (2 µs a

@@ -21,7 +21,10 @@ pub struct FileFindings<'k> {
     key: &'k FingerprintKey,
     max_samples: usize,
     reveal: bool,
-    kinds: BTreeMap<String, KindAccumulator>,
+    /// Per kind, in order of first finding.
+    kinds: Vec<(String, KindAccumulator)>,
+    /// The index in `kinds` of each rule's kind, by rule index, once the rule has a finding.
+    kind_of_rule: Vec<Option<usize>>,
     /// With a store: each distinct (kind, fingerprint, logical place) and its first location.
     occurrences: Option<BTreeMap<(String, Fingerprint, String), Location>>,
     /// The ages behind the distinct personal codes.
@@ -126,7 +129,8 @@ impl<'k> FileFindings<'k> {
             key,
             max_samples,
             reveal,
-            kinds: BTreeMap::new(),
+            kinds: Vec::new(),
+            kind_of_rule: Vec::new(),
             occurrences: None,
             ages: AgeCount {
                 today,
@@ -175,19 +179,11 @@ impl<'k> FileFindings<'k> {
         let validator = rule.validator();
         let hash = self.value_hasher.hash_one(finding.value.as_str());
         let key = self.key;
-        if !self.kinds.contains_key(&rule.kind) {
-            let acc = KindAccumulator {
-                category: rule.category,
-                count: 0,
-                distinct: DistinctValues::default(),
-                capped: false,
-                max_confidence: finding.confidence,
-                samples: Vec::new(),
-                values: BTreeSet::new(),
-            };
-            self.kinds.insert(rule.kind.clone(), acc);
-        }
-        let acc = self.kinds.get_mut(&rule.kind).expect("inserted above");
+        let slot = match self.kind_of_rule.get(finding.rule).copied().flatten() {
+            Some(slot) => slot,
+            None => self.kind_slot(rule, &finding),
+        };
+        let acc = &mut self.kinds[slot].1;
         acc.count += 1;
         acc.max_confidence = acc.max_confidence.max(finding.confidence);
         let new_value = if acc.distinct.len() < DISTINCT_CAP {
@@ -222,9 +218,36 @@ impl<'k> FileFindings<'k> {
         );
     }
 
+    /// The index in `kinds` of the kind of `finding`'s rule, added if it is the kind's first
+    /// finding; remembered for the rule (rules of one kind share it).
+    fn kind_slot(&mut self, rule: &Rule, finding: &Finding) -> usize {
+        let slot = match self.kinds.iter().position(|(kind, _)| *kind == rule.kind) {
+            Some(slot) => slot,
+            None => {
+                let acc = KindAccumulator {
+                    category: rule.category,
+                    count: 0,
+                    distinct: DistinctValues::default(),
+                    capped: false,
+                    max_confidence: finding.confidence,
+                    samples: Vec::new(),
+                    values: BTreeSet::new(),
+                };
+                self.kinds.push((rule.kind.clone(), acc));
+                self.kinds.len() - 1
+            }
+        };
+        if self.kind_of_rule.len() <= finding.rule {
+            self.kind_of_rule.resize(finding.rule + 1, None);
+        }
+        self.kind_of_rule[finding.rule] = Some(slot);
+        slot
+    }
+
     /// The per-kind summaries, sorted by kind.
-    pub fn into_kinds(self) -> Vec<KindFindings> {
+    pub fn into_kinds(mut self) -> Vec<KindFindings> {
         let reveal = self.reveal;
+        self.kinds.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         self.kinds
             .into_iter()
             .map(|(kind, acc)| KindFindings {
