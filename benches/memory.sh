@@ -12,16 +12,10 @@
 # (files not fully read) is a result, not a failure.
 set -euo pipefail
 threads=${1:-2}
-repo=$(cd "$(dirname "$0")/.." && pwd)
 base=${PIIMAP_BENCH_DIR:-/tmp}
-command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-piimap="$repo/target/release/piimap"
+source "$(dirname "$0")/common.sh"
+require /usr/bin/time time
 export PIIMAP_KEY_FILE="$base/piimap-mem-fingerprint.key"
-corpus() { # DIR ARGS...: generates DIR unless it is there
-  local dir=$1; shift
-  [ -d "$dir/share" ] || "$piimap" generate-corpus "$dir" "$@" >/dev/null 2>&1
-}
 peak() { # DIR: prints "peak-RSS-MB seconds files"
   local out
   out=$( { /usr/bin/time -f '%M %e' "$piimap" scan "$1/share" -q -j "$threads" -o "$1/inventory.json" || [ $? -eq 3 ]; } 2>&1 | tail -1)

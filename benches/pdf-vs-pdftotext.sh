@@ -16,12 +16,10 @@ set -euo pipefail
 size=${1:-1G}
 runs=${2:-5}
 threads=${3:-2}
-repo=$(cd "$(dirname "$0")/.." && pwd)
-command -v pdftotext >/dev/null || { echo "needs pdftotext (apt-get install poppler-utils)" >&2; exit 2; }
 work=${PIIMAP_BENCH_DIR:-/tmp/piimap-mixed-$size}
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-piimap="$repo/target/release/piimap"
-[ -d "$work/share" ] || "$piimap" generate-corpus "$work" --seed 3 --size "$size" --mixed
+source "$(dirname "$0")/common.sh"
+require pdftotext poppler-utils
+corpus "$work" --seed 3 --size "$size" --mixed
 export PIIMAP_KEY_FILE="$work/fingerprint.key"
 pdfs="$work/pdfs"
 if [ ! -d "$pdfs" ]; then
@@ -31,14 +29,6 @@ fi
 files=$(find "$pdfs" -name '*.pdf' | wc -l)
 bytes=$(du -sbL "$pdfs" | cut -f1)
 pages=$(find "$pdfs" -name '*.pdf' -exec pdfinfo {} \; | awk '/^Pages:/ {n += $2} END {print n}')
-seconds() {
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null || [ $? -eq 3 ]
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 to_text() { find "$pdfs" -name '*.pdf' -print0 | xargs -0 -n 1 -P "$threads" sh -c 'pdftotext -q "$0" /dev/null'; }
 tp=() tt=()
 for _ in $(seq "$runs"); do
@@ -51,7 +41,7 @@ printf 'piimap:    median %.2f s  %.0f pages/s  %.1f MB/s\n' "$mp" "$(echo "$pag
 printf 'pdftotext: median %.2f s  %.0f pages/s  %.1f MB/s\n' "$mt" "$(echo "$pages / $mt" | bc -l)" "$(echo "$bytes / $mt / 1000000" | bc -l)"
 printf 'ratio piimap/pdftotext (time): %.2f\n' "$(echo "$mp / $mt" | bc -l)"
 big=${PIIMAP_BENCH_PDF_DIR:-/tmp/piimap-pdf-1000}
-[ -d "$big/share" ] || "$piimap" generate-corpus "$big" --seed 6 --size 0 --pdf-pages 1000 >/dev/null 2>&1
+corpus "$big" --seed 6 --size 0 --pdf-pages 1000
 pdf="$big/share/gada_parskats.pdf"
 big_pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
 big_bytes=$(stat -c %s "$pdf")

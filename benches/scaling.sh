@@ -15,28 +15,21 @@ set -euo pipefail
 size=${1:-1G}
 runs=${2:-5}
 max_threads=${3:-16}
-repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${PIIMAP_BENCH_DIR:-/tmp/piimap-mixed-$size}
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-piimap="$repo/target/release/piimap"
-[ -d "$work/share" ] || "$piimap" generate-corpus "$work" --seed 3 --size "$size" --mixed
+source "$(dirname "$0")/common.sh"
+corpus "$work" --seed 3 --size "$size" --mixed
 export PIIMAP_KEY_FILE="$work/fingerprint.key"
 files=$(find "$work/share" -type f | wc -l)
 bytes=$(du -sb "$work/share" | cut -f1)
-seconds() {
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$piimap" scan "$work/share" -q -j "$1" -o "$work/inventory.json" || [ $? -eq 3 ]
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
+scan() { # THREADS: seconds to scan the share
+  seconds "$piimap" scan "$work/share" -q -j "$1" -o "$work/inventory.json"
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 printf 'corpus: %s (%s bytes, %s files), %s CPUs\n' "$work/share" "$bytes" "$files" "$(nproc)"
-seconds 2 >/dev/null # warm the page cache
+scan 2 >/dev/null # warm the page cache
 one=() two=()
 for _ in $(seq "$runs"); do
-  one+=("$(seconds 1)")
-  two+=("$(seconds 2)")
+  one+=("$(scan 1)")
+  two+=("$(scan 2)")
 done
 m1=$(median "${one[@]}"); m2=$(median "${two[@]}")
 printf 'warm, -j 1: median %.2f s (%.0f MB/s)\n' "$m1" "$(echo "$bytes / $m1 / 1000000" | bc -l)"
@@ -44,13 +37,13 @@ printf 'warm, -j 2: median %.2f s (%.0f MB/s)\n' "$m2" "$(echo "$bytes / $m2 / 1
 printf 'speed-up 2 threads / 1 thread: %.2f\n' "$(echo "$m1 / $m2" | bc -l)"
 if [ -w /proc/sys/vm/drop_caches ]; then
   work=${PIIMAP_BENCH_TINY_DIR:-/tmp/piimap-tiny-100k}
-  [ -d "$work/share" ] || "$piimap" generate-corpus "$work" --seed 4 --size 0 --tiny-files 100000
+  corpus "$work" --seed 4 --size 0 --tiny-files 100000
   files=$(find "$work/share" -type f | wc -l)
   printf 'cold cache: %s (%s one-line files)\n' "$work/share" "$files"
   j=1
   while [ "$j" -le "$max_threads" ]; do
     sync; echo 3 > /proc/sys/vm/drop_caches
-    t=$(seconds "$j")
+    t=$(scan "$j")
     printf 'cold, -j %2d: %.2f s (%.0f files/s)\n' "$j" "$t" "$(echo "$files / $t" | bc -l)"
     j=$((j * 2))
   done

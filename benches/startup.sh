@@ -7,9 +7,7 @@
 # Issue target: under 50 ms, so that scanning one file is instant.
 set -euo pipefail
 runs=${1:-50}
-repo=$(cd "$(dirname "$0")/.." && pwd)
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-piimap="$repo/target/release/piimap"
+source "$(dirname "$0")/common.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export PIIMAP_KEY_FILE="$work/fingerprint.key"
@@ -22,7 +20,6 @@ ms() {
   t1=$(date +%s%N)
   echo $(((t1 - t0) / 1000))
 }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 p=() r=()
 for _ in $(seq "$runs"); do
   p+=("$(ms "$piimap" scan "$work/viena.txt" -q -o "$work/out.json")")

@@ -15,22 +15,13 @@ size=${1:-3G}
 runs=${2:-5}
 threads=${3:-2}
 density=${4:-200}
-repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${PIIMAP_BENCH_DIR:-/tmp/piimap-store-bench-$size-$density}
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-piimap="$repo/target/release/piimap"
-[ -d "$work/share" ] || "$piimap" generate-corpus "$work" --seed 7 --size "$size" --density "$density"
+source "$(dirname "$0")/common.sh"
+corpus "$work" --seed 7 --size "$size" --density "$density"
 export PIIMAP_KEY_FILE="$work/fingerprint.key"
 store="$work/piimap.db"
 files=$(find "$work/share" -type f | wc -l)
 # Exit 3 (files not fully read) is a result, not a failure.
-seconds() {
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null || [ $? -eq 3 ]
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc
-}
 # Warm the page cache so both scans read from memory.
 "$piimap" scan "$work/share" -q -j "$threads" -o /dev/null || [ $? -eq 3 ]
 rm -f "$store" "$store-wal" "$store-shm"
@@ -39,7 +30,7 @@ rescans=()
 for _ in $(seq "$runs"); do
   rescans+=("$(seconds "$piimap" scan "$work/share" -q -j "$threads" --store "$store" -o "$work/rescan.json")")
 done
-median=$(printf '%s\n' "${rescans[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+median=$(median "${rescans[@]}")
 printf 'files: %d (%s, %s values/MB), threads: %d\n' "$files" "$size" "$density" "$threads"
 printf 'first scan with --store: %.2f s\n' "$first"
 printf 're-scan, nothing changed (median of %d): %.2f s\n' "$runs" "$median"

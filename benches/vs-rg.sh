@@ -12,12 +12,10 @@ set -euo pipefail
 size=${1:-100M}
 runs=${2:-7}
 threads=${3:-2}
-repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${PIIMAP_BENCH_DIR:-/tmp/piimap-bench-$size}
-command -v rg >/dev/null || { echo "needs ripgrep (apt-get install ripgrep)" >&2; exit 2; }
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-piimap="$repo/target/release/piimap"
-[ -d "$work/share" ] || "$piimap" generate-corpus "$work" --seed 1 --size "$size"
+source "$(dirname "$0")/common.sh"
+require rg ripgrep
+corpus "$work" --seed 1 --size "$size"
 export PIIMAP_KEY_FILE="$work/fingerprint.key"
 
 patterns="$work/rg-patterns.txt"
@@ -50,7 +48,6 @@ for i in $(seq "$runs"); do
   s=$(date +%s.%N); rg --no-unicode --count-matches -j "$threads" --no-messages -f "$patterns" "$work/share" > /dev/null || true; e=$(date +%s.%N)
   tr+=("$(echo "$e - $s" | bc -l)")
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 mp=$(median "${tp[@]}"); mr=$(median "${tr[@]}")
 printf 'corpus: %s (%s bytes, %s files), %s runs, %s threads, %s\n' "$work/share" "$bytes" "$(find "$work/share" -type f | wc -l)" "$runs" "$threads" "$(nproc) CPUs"
 printf 'piimap: median %.3f s  %.1f MB/s\n' "$mp" "$(echo "$bytes / $mp / 1000000" | bc -l)"

@@ -6,40 +6,51 @@
 #
 #   benches/xlsx-cells.sh [CELLS] [RUNS]      e.g. benches/xlsx-cells.sh 1000000 11
 #
+# With PIIMAP_BASELINE=/path/to/another/piimap, that binary is timed too, in the same runs,
+# alternating with this one, and the ratio of the medians is printed: a before/after
+# comparison that the shared machine's load affects alike.
+#
 # Issue target: at least 1,000,000 cells per second per thread. Workbooks are written outside
 # the repository (seeded; PIIMAP_BENCH_DIR sets where).
 set -euo pipefail
 cells=${1:-1000000}
 runs=${2:-11}
-repo=$(cd "$(dirname "$0")/.." && pwd)
 base=${PIIMAP_BENCH_DIR:-/tmp}
-command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-piimap="$repo/target/release/piimap"
+source "$(dirname "$0")/common.sh"
+require /usr/bin/time time
 export PIIMAP_KEY_FILE="$base/piimap-xlsx-fingerprint.key"
 layouts=(excel streaming)
+binaries=("$piimap")
+[ -n "${PIIMAP_BASELINE:-}" ] && binaries+=("$PIIMAP_BASELINE")
 for layout in "${layouts[@]}"; do
-  dir=$base/piimap-xlsx-$layout-$cells
-  [ -d "$dir/share" ] || "$piimap" generate-corpus "$dir" --seed 7 --size 0 \
-    --xlsx-cells "$cells" --xlsx-layout "$layout" >/dev/null 2>&1
+  corpus "$base/piimap-xlsx-$layout-$cells" --seed 7 --size 0 --xlsx-cells "$cells" \
+    --xlsx-layout "$layout"
 done
 declare -A times rss
 for _ in $(seq "$runs"); do
   for layout in "${layouts[@]}"; do
     dir=$base/piimap-xlsx-$layout-$cells
-    out=$( { /usr/bin/time -f '%e %M' "$piimap" scan "$dir/share/darbinieki.xlsx" -j 1 -q \
-      -o "$dir/inventory.json"; } 2>&1 | tail -1)
-    times[$layout]+="${out% *} "
-    rss[$layout]=${out#* }
+    for b in "${!binaries[@]}"; do
+      out=$( { /usr/bin/time -f '%e %M' "${binaries[$b]}" scan "$dir/share/darbinieki.xlsx" \
+        -j 1 -q -o "$dir/inventory-$b.json"; } 2>&1 | tail -1)
+      times[$layout.$b]+="${out% *} "
+      rss[$layout.$b]=${out#* }
+    done
   done
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf '%-10s %12s %10s %14s %9s\n' layout 'file MB' 'median s' 'cells/s' 'peak MB'
+printf '%-10s %-9s %9s %10s %14s %9s\n' layout binary 'file MB' 'median s' 'cells/s' 'peak MB'
 for layout in "${layouts[@]}"; do
-  dir=$base/piimap-xlsx-$layout-$cells
-  # shellcheck disable=SC2086
-  m=$(median ${times[$layout]})
-  printf '%-10s %12.1f %10s %14.0f %9.0f\n' "$layout" \
-    "$(echo "$(stat -c %s "$dir/share/darbinieki.xlsx") / 1048576" | bc -l)" "$m" \
-    "$(echo "$cells / $m" | bc -l)" "$(echo "${rss[$layout]} / 1024" | bc -l)"
+  file=$base/piimap-xlsx-$layout-$cells/share/darbinieki.xlsx
+  for b in "${!binaries[@]}"; do
+    # shellcheck disable=SC2086
+    m=$(median ${times[$layout.$b]})
+    printf '%-10s %-9s %9.1f %10s %14.0f %9.0f\n' "$layout" "$([ "$b" -eq 0 ] && echo this || echo baseline)" \
+      "$(echo "$(stat -c %s "$file") / 1048576" | bc -l)" "$m" \
+      "$(echo "$cells / $m" | bc -l)" "$(echo "${rss[$layout.$b]} / 1024" | bc -l)"
+  done
+  if [ "${#binaries[@]}" -gt 1 ]; then
+    # shellcheck disable=SC2086
+    printf '%-10s ratio this/baseline (time): %.2f\n' "$layout" \
+      "$(echo "$(median ${times[$layout.0]}) / $(median ${times[$layout.1]})" | bc -l)"
+  fi
 done

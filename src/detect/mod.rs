@@ -211,7 +211,10 @@ fn first_bytes(pattern: &str) -> Result<Option<Vec<u8>>, RuleError> {
         .limit_literal_len(1)
         .extract(&hir);
     Ok(prefixes.literals().and_then(|starts| {
-        let firsts: Option<Vec<u8>> = starts.iter().map(|l| l.as_bytes().first().copied()).collect();
+        let firsts: Option<Vec<u8>> = starts
+            .iter()
+            .map(|l| l.as_bytes().first().copied())
+            .collect();
         firsts.filter(|f| !f.is_empty())
     }))
 }

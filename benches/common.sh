@@ -1,0 +1,38 @@
+# Shared by the benchmark scripts (sourced, not run): builds piimap and gives the helpers they
+# all use. Sets `repo` and `piimap` (the release binary, or $PIIMAP_BIN when set, so another
+# build can be timed by the same script).
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ -n "${PIIMAP_BIN:-}" ]; then
+  piimap=$PIIMAP_BIN
+else
+  cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+  piimap="$repo/target/release/piimap"
+fi
+
+# require COMMAND PACKAGE: stops with a hint when COMMAND is missing.
+require() {
+  command -v "$1" >/dev/null || { echo "needs $1 (apt-get install $2)" >&2; exit 2; }
+}
+
+# corpus DIR ARGS...: generates a seeded corpus in DIR with `piimap generate-corpus DIR ARGS`
+# unless DIR/share is there already.
+corpus() {
+  local dir=$1
+  shift
+  [ -d "$dir/share" ] || "$piimap" generate-corpus "$dir" "$@" >/dev/null 2>&1
+}
+
+# seconds COMMAND...: the wall time of COMMAND in seconds; exit code 3 (a file not fully read)
+# counts as success.
+seconds() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null || [ $? -eq 3 ]
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+
+# median NUMBERS...: the middle value (the mean of the two middle ones for an even count).
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
+}
