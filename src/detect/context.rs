@@ -75,55 +75,11 @@ impl ContextMatcher {
         base: Confidence,
         scratch: &mut ContextScratch,
     ) -> (Confidence, Option<ContextEvidence>) {
-        // The window is `before`/`after` characters, cut at line breaks: a neighbouring line (a
-        // table header, the previous sentence) is not the value's label. Only the window is
-        // searched for the break, so a line-less file costs no more than any other.
-        // A text shorter in bytes than the window is shorter in characters too (a cell's label).
-        let before_start = if start <= self.before {
-            0
-        } else {
-            text[..start]
-                .char_indices()
-                .rev()
-                .nth(self.before.saturating_sub(1))
-                .map_or(0, |(i, _)| i)
-        };
-        let before_start = text[before_start..start]
-            .rfind('\n')
-            .map_or(before_start, |i| before_start + i + 1);
-        // Nearest before: the last keyword; its distance is the characters between it and the
-        // match. The window after is only read when there is none before.
-        let before = &text[before_start..start];
-        if scratch.before != before {
-            lowercase_into(before, &mut scratch.lowered);
-            let lowered = &scratch.lowered;
-            scratch.before_hit = self
-                .hits(lowered)
-                .last()
-                .map(|(pattern, _, kw_end)| (pattern, lowered[kw_end..].chars().count()));
-            scratch.before.clear();
-            scratch.before.push_str(before);
-        }
-        let mut hit = scratch.before_hit;
-        if hit.is_none() {
-            let after_end = if text.len() - end <= self.after {
-                text.len()
-            } else {
-                text[end..]
-                    .char_indices()
-                    .nth(self.after)
-                    .map_or(text.len(), |(i, _)| end + i)
-            };
-            let after_end = text[end..after_end]
-                .find('\n')
-                .map_or(after_end, |i| end + i);
-            lowercase_into(&text[end..after_end], &mut scratch.lowered);
-            let lowered = &scratch.lowered;
-            hit = self
-                .hits(lowered)
-                .next()
-                .map(|(pattern, kw_start, _)| (pattern, lowered[..kw_start].chars().count()));
-        }
+        // The nearest keyword before decides (labels precede values); the window after is only
+        // read when there is none.
+        let hit = self
+            .hit_before(text, start, scratch)
+            .or_else(|| self.hit_after(text, end, scratch));
         let Some((pattern, distance)) = hit else {
             return (base, None);
         };
@@ -138,6 +94,65 @@ impl ContextMatcher {
             effect,
         };
         (confidence, Some(evidence))
+    }
+
+    /// The last keyword in the window before `start`, as `(pattern, characters between it and
+    /// the match)`. The window is `before` characters, cut at a line break: a neighbouring line
+    /// (a table header, the previous sentence) is not the value's label. Only the window is
+    /// searched for the break, so a line-less file costs no more than any other.
+    fn hit_before(
+        &self,
+        text: &str,
+        start: usize,
+        scratch: &mut ContextScratch,
+    ) -> Option<(usize, usize)> {
+        // A text shorter in bytes than the window is shorter in characters too (a cell's label).
+        let from = if start <= self.before {
+            0
+        } else {
+            text[..start]
+                .char_indices()
+                .rev()
+                .nth(self.before.saturating_sub(1))
+                .map_or(0, |(i, _)| i)
+        };
+        let from = text[from..start].rfind('\n').map_or(from, |i| from + i + 1);
+        let window = &text[from..start];
+        if scratch.before != window {
+            lowercase_into(window, &mut scratch.lowered);
+            let lowered = &scratch.lowered;
+            scratch.before_hit = self
+                .hits(lowered)
+                .last()
+                .map(|(pattern, _, kw_end)| (pattern, lowered[kw_end..].chars().count()));
+            scratch.before.clear();
+            scratch.before.push_str(window);
+        }
+        scratch.before_hit
+    }
+
+    /// The first keyword in the window of `after` characters after `end` (cut at a line
+    /// break), as `(pattern, characters between the match and it)`.
+    fn hit_after(
+        &self,
+        text: &str,
+        end: usize,
+        scratch: &mut ContextScratch,
+    ) -> Option<(usize, usize)> {
+        let to = if text.len() - end <= self.after {
+            text.len()
+        } else {
+            text[end..]
+                .char_indices()
+                .nth(self.after)
+                .map_or(text.len(), |(i, _)| end + i)
+        };
+        let to = text[end..to].find('\n').map_or(to, |i| end + i);
+        lowercase_into(&text[end..to], &mut scratch.lowered);
+        let lowered = &scratch.lowered;
+        self.hits(lowered)
+            .next()
+            .map(|(pattern, kw_start, _)| (pattern, lowered[..kw_start].chars().count()))
     }
 
     /// Keyword hits at a word start in `window` that have an effect: `(pattern, start, end)`.

@@ -173,8 +173,8 @@ impl<'k> FileFindings<'k> {
         self.kinds.is_empty()
     }
 
-    /// Adds a finding of `rule`; `location` is called only if the finding is kept as a sample
-    /// or an occurrence.
+    /// Adds a finding of `rule`, the rule at index `finding.rule` of the scan's rule set;
+    /// `location` is called only if the finding is kept as a sample or an occurrence.
     pub fn add(&mut self, rule: &Rule, finding: Finding, location: impl Fn() -> Location) {
         let validator = rule.validator();
         let hash = self.value_hasher.hash_one(finding.value.as_str());
