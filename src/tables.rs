@@ -41,22 +41,22 @@ pub fn restore_spreadsheet_number(class: Option<&ColumnClass>, value: &str) -> O
     if !matches!(value.len(), 10 | 16) || !value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let (lead, digits, last) = match (class?.class.as_str(), value.len()) {
-        ("personal_code", 10) => ("0", value, ""),
+    match (class?.class.as_str(), value.len()) {
+        ("personal_code", 10) => Some(["0", value].concat()),
         ("payment_card", 16) if value.ends_with('0') => {
             let mut digits = [0u8; 15];
             for (d, b) in digits.iter_mut().zip(value.bytes()) {
                 *d = b - b'0';
             }
             let check = luhn_check_digit(&digits);
-            if check == 0 {
-                return None;
-            }
-            ("", &value[..15], &"0123456789"[usize::from(check)..][..1])
+            (check != 0).then(|| {
+                let mut restored = value[..15].to_string();
+                restored.push(char::from(b'0' + check));
+                restored
+            })
         }
-        _ => return None,
-    };
-    Some([lead, digits, last].concat())
+        _ => None,
+    }
 }
 
 /// Per-column statistics of a table: values below the header and findings per kind.

@@ -412,13 +412,14 @@ fn next_anchored(
     after: usize,
 ) -> Option<(usize, usize)> {
     let first = usize::from(hay[start]);
-    let candidates = (after + 1..regex.pattern_len()).filter(|&pid| starts[pid][first]);
-    candidates.into_iter().find_map(|pid| {
-        let input = Input::new(hay)
-            .range(start..)
-            .anchored(Anchored::Pattern(PatternID::new_unchecked(pid)));
-        regex.search_with(cache, &input).map(|m| (pid, m.end()))
-    })
+    (after + 1..regex.pattern_len())
+        .filter(|&pid| starts[pid][first])
+        .find_map(|pid| {
+            let input = Input::new(hay)
+                .range(start..)
+                .anchored(Anchored::Pattern(PatternID::new_unchecked(pid)));
+            regex.search_with(cache, &input).map(|m| (pid, m.end()))
+        })
 }
 
 /// The byte index of the character after the one at `i`.

@@ -185,6 +185,12 @@ fn digits_of(s: &str) -> Vec<u8> {
 
 /// The digits as a string.
 fn digit_string(digits: &[u8]) -> String {
-    let ascii = digits.iter().map(|d| b'0' + d).collect();
-    String::from_utf8(ascii).expect("ASCII digits")
+    let mut text = String::with_capacity(digits.len());
+    push_digits(&mut text, digits);
+    text
+}
+
+/// Appends the digits to `out` as text.
+fn push_digits(out: &mut String, digits: &[u8]) {
+    out.extend(digits.iter().map(|d| char::from(b'0' + d)));
 }

@@ -1,7 +1,7 @@
 //! Phone numbers: Latvian numbers against the numbering plan (reference §3.1) and international
 //! `+CC` numbers with a known country calling code.
 
-use super::{Validated, digits_of};
+use super::{Validated, digits_of, push_digits};
 
 pub(super) const TIERS: &[&str] = &["lv_international", "lv_national", "international"];
 
@@ -69,7 +69,8 @@ fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
 fn e164(country: &[u8], number: &[u8]) -> String {
     let mut value = String::with_capacity(1 + country.len() + number.len());
     value.push('+');
-    value.extend(country.iter().chain(number).map(|d| char::from(b'0' + d)));
+    push_digits(&mut value, country);
+    push_digits(&mut value, number);
     value
 }
 
