@@ -439,6 +439,7 @@ impl RuleSet {
     ) -> Option<Finding> {
         let r = &self.rules[rule];
         let v = self.validators[rule].validate(text, start, end)?;
+        let start = v.start.unwrap_or(start);
         if r.boundary == Boundary::Alphanumeric && !boundary_ok(text, start, v.end) {
             return None;
         }

@@ -55,6 +55,8 @@ fn issuer(d: &[u8]) -> Option<&'static str> {
             Some("diners")
         }
         _ if p2 == 62 && (16..=19).contains(&len) => Some("unionpay"),
+        // Mir (Russia's national system): 2200-2204, 16-19 digits.
+        _ if (2200..=2204).contains(&p4) && (16..=19).contains(&len) => Some("mir"),
         _ => None,
     }
 }
@@ -102,6 +104,25 @@ mod tests {
         ] {
             assert!(ok(s).is_some(), "{s}");
         }
+    }
+
+    #[test]
+    fn mir_cards() {
+        // 2200-2204, Luhn-valid (check digit computed with luhn_check_digit).
+        for payload in ["220000000000000", "220400000000001", "220212345678901234"] {
+            let digits: Vec<u8> = payload.bytes().map(|b| b - b'0').collect();
+            let card = format!("{payload}{}", luhn_check_digit(&digits));
+            let v = validate(&card, 0, card.len()).unwrap_or_else(|| panic!("{card}"));
+            assert_eq!(v.attributes[0].1, "mir");
+        }
+        // Just past the range: Luhn-valid, but no issuer.
+        let payload = [2, 2, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let outside: String = payload
+            .iter()
+            .chain([luhn_check_digit(&payload)].iter())
+            .map(|d| char::from(b'0' + d))
+            .collect();
+        assert!(ok(&outside).is_none());
     }
 
     #[test]

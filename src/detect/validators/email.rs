@@ -6,7 +6,7 @@ use super::Validated;
 pub(super) const TIERS: &[&str] = &["address"];
 
 pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
-    let raw = &text[start..end];
+    let (start, raw) = without_query_key(text, start, &text[start..end]);
     let (local, domain) = raw.rsplit_once('@')?;
     // A greedy domain may swallow a sentence's last dot ("... jb@pasts.lv.").
     let domain = domain.trim_end_matches(['.', '-']);
@@ -43,7 +43,32 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
     if !registrable.suffix().is_known() {
         return None;
     }
-    Some(Validated::new(end, value, "address").checks(&["public_suffix"]))
+    Some(
+        Validated::new(end, value, "address")
+            .starting_at(start)
+            .checks(&["public_suffix"]),
+    )
+}
+
+/// A local part may hold `=` (`first=last@...` is a valid address), but `email=anna@...` in a
+/// log line or `?to=anna@...` in a URL is a key and its value: a prefix before the last `=`
+/// made only of letters and `_ - . [ ]`, or one holding `?` or `&`, is dropped. Returns the new
+/// start and candidate.
+fn without_query_key<'t>(text: &'t str, start: usize, raw: &'t str) -> (usize, &'t str) {
+    let at = raw.rfind('@').unwrap_or(raw.len());
+    let Some(eq) = raw[..at].rfind('=') else {
+        return (start, raw);
+    };
+    let key = &raw[..eq];
+    let is_key = key.contains(['?', '&'])
+        || key
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b"_-.[]".contains(&b));
+    if is_key {
+        (start + eq + 1, &text[start + eq + 1..start + raw.len()])
+    } else {
+        (start, raw)
+    }
 }
 
 /// `https://user:secret@host` holds credentials, not an e-mail address: look back over the
@@ -55,9 +80,12 @@ fn inside_url_credentials(text: &str, start: usize) -> bool {
     while !text.is_char_boundary(from) {
         from += 1;
     }
+    // The character found may be wider than a byte (U+00A0, U+2003): start after all of it.
     let token_start = text[from..start]
-        .rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '<')
-        .map_or(from, |i| from + i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '"' || c == '\'' || c == '<')
+        .map_or(from, |(i, c)| from + i + c.len_utf8());
     text[token_start..start].contains("://") || text[token_start..start].contains("%2F%2F")
 }
 
@@ -109,6 +137,51 @@ mod tests {
         let text = "jb@pasts.lv.";
         let v = validate(text, 0, text.len()).unwrap();
         assert_eq!(v.end, text.len() - 1);
+    }
+
+    /// Regression (found by fuzzing): a multi-byte space before the token made the look-back
+    /// slice inside the character and panic, losing the whole file's findings.
+    #[test]
+    fn a_wide_space_before_the_address_is_stepped_over() {
+        for space in ['\u{a0}', '\u{2003}', '\u{3000}'] {
+            let text = format!("e-pasts{space}(janis.berzins@piemers.lv)");
+            let at = text.find("janis").unwrap();
+            let end = at + "janis.berzins@piemers.lv".len();
+            assert_eq!(
+                validate(&text, at, end).map(|v| v.value).as_deref(),
+                Some("janis.berzins@piemers.lv")
+            );
+        }
+    }
+
+    #[test]
+    fn apostrophes_slashes_and_equals_belong_to_the_local_part() {
+        assert_eq!(
+            accept("o'connor@example.ie").as_deref(),
+            Some("o'connor@example.ie")
+        );
+        assert_eq!(
+            accept("sales/riga@example.lv").as_deref(),
+            Some("sales/riga@example.lv")
+        );
+        // Kept when what precedes `=` cannot be a key (a key is letters and `_ - . [ ]`).
+        assert_eq!(
+            accept("SRS0=hh=tt=example.com=anna@example.lv").as_deref(),
+            Some("srs0=hh=tt=example.com=anna@example.lv")
+        );
+    }
+
+    #[test]
+    fn a_key_before_an_equals_sign_is_not_the_address() {
+        for text in [
+            "email=anna@piemers.lv",
+            "?to=anna@piemers.lv",
+            "a=1&cc=anna@piemers.lv",
+        ] {
+            let v = validate(text, 0, text.len()).unwrap();
+            assert_eq!(v.value, "anna@piemers.lv", "{text}");
+            assert_eq!(&text[v.start.unwrap()..v.end], "anna@piemers.lv");
+        }
     }
 
     #[test]

@@ -23,6 +23,9 @@ use serde::Serialize;
 /// What a validator concluded about a candidate it accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Validated {
+    /// Start of the accepted value, when the validator moved it (an e-mail's `key=` query
+    /// prefix); otherwise the candidate's own start.
+    pub start: Option<usize>,
     /// End of the accepted value in the text; a validator may trim a greedy match.
     pub end: usize,
     /// The normalised value (digits only, upper-case IBAN, lower-case domain...): what is
@@ -39,12 +42,19 @@ pub struct Validated {
 impl Validated {
     fn new(end: usize, value: String, tier: &'static str) -> Self {
         Validated {
+            start: None,
             end,
             value,
             tier,
             checks: &[],
             attributes: Vec::new(),
         }
+    }
+
+    /// The value starts later than the candidate, at `start`.
+    fn starting_at(mut self, start: usize) -> Self {
+        self.start = Some(start);
+        self
     }
 
     /// The checks the value passed (a fixed list per outcome: nothing is allocated per value).
@@ -153,7 +163,7 @@ impl Validator {
             }
             Validator::Ipv6 => "parses as IPv6 (zone id and prefix allowed); range noted",
             Validator::PaymentCard => {
-                "issuer prefix and length (Visa 16/19, Mastercard, Amex, Discover, JCB, Diners, UnionPay), Luhn"
+                "issuer prefix and length (Visa 16/19, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Mir), Luhn"
             }
             Validator::Keyword => "a listed Latvian stem or English keyword at a word start",
         }

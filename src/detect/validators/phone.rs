@@ -25,8 +25,17 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
 }
 
 fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
-    let digits = digits_of(raw);
     let international = raw.starts_with('+') || raw.starts_with("(+") || raw.starts_with("00");
+    // `+44 (0)20 7946 0958`: the bracketed trunk 0 is dialled only from inside the country and
+    // is not part of the number (E.164), so the value is the same as `+44 20 7946 0958`.
+    let digits = match raw.find("(0)") {
+        Some(at) if international => {
+            let mut digits = digits_of(&raw[..at]);
+            digits.extend(digits_of(&raw[at + 3..]));
+            digits
+        }
+        _ => digits_of(raw),
+    };
     if !international {
         let groups: Vec<usize> = raw.split([' ', '-']).map(str::len).collect();
         if !NATIONAL_GROUPINGS.contains(&groups.as_slice()) {
@@ -183,6 +192,15 @@ mod tests {
         assert_eq!(check("+49 30 123456").map(|c| c.0), Some("international"));
         assert_eq!(check("+1 202 555 0143").map(|c| c.0), Some("international"));
         assert_eq!(check("+999 1234 5678"), None); // no such country code
+        // The bracketed trunk 0 is not part of the number: one value, written either way.
+        assert_eq!(
+            check("+44 (0)20 7946 0958").map(|c| c.1),
+            Some("+442079460958".into())
+        );
+        assert_eq!(
+            check("+44 20 7946 0958").map(|c| c.1),
+            Some("+442079460958".into())
+        );
         assert_eq!(check("+44 12"), None); // too short
         assert_eq!(check("0044 20 7946 0958"), None); // 00 only for +371
     }
