@@ -41,6 +41,9 @@ pub enum Command {
     /// Generate a synthetic corpus with planted personal data (for tests and benchmarks).
     #[command(hide = true)]
     GenerateCorpus(CorpusArgs),
+    /// Run as a reader process for a scan (started by `scan` and `find` themselves).
+    #[command(hide = true)]
+    Reader,
 }
 
 /// `piimap scan`.
@@ -97,8 +100,8 @@ pub struct ReadArgs {
     /// Leave out paths matching GLOB (gitignore syntax, relative to the first root); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Worker threads [default: the number of CPUs]. On slow network shares more threads than
-    /// CPUs can help.
+    /// Worker threads [default, or 0: the number of CPUs; at most 64]. On slow network shares
+    /// more threads than CPUs can help. Each thread may run one reader process.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     /// Skip (and list) files larger than SIZE: bytes, or with K, M, G, T (powers of 1024).
@@ -111,6 +114,11 @@ pub struct ReadArgs {
     /// Read at most N cells of one sheet; the rest make the workbook `partial`.
     #[arg(long, value_name = "N", default_value_t = 50_000_000)]
     pub max_cells: u64,
+    /// Memory one file may take while it is read (documents, workbooks, PDFs, archives and
+    /// messages are read in reader processes held to this); a file that needs more is listed
+    /// as `limit_exceeded`. Peak memory is about threads x SIZE at worst.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    pub max_file_memory: u64,
     /// Stop reading one file (with its archive members and attachments) after DURATION
     /// (`90s`, `10m`, `1h`; `0` for no cap); a file stopped here is `partial`.
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]

@@ -19,7 +19,7 @@ use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{Confidence, RecordDigest, SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
 use crate::report::{InventoryWriter, Progress, SummaryBuilder, print_summary};
 use crate::retention::Retention;
-use crate::scan::{ArchiveOptions, Group, ScanOptions, Scanner, StoreUse, rfc3339};
+use crate::scan::{ArchiveOptions, Group, Readers, ScanOptions, Scanner, StoreUse, rfc3339};
 use crate::store::Store;
 use crate::walk::WalkOptions;
 use crate::{config, diff, find, register};
@@ -37,6 +37,10 @@ pub fn run(cli: Cli, argv: &[OsString]) -> ExitCode {
         Command::Rules(RulesCommand::List { rules }) => rules_list(rules),
         Command::Rules(RulesCommand::Check { rules }) => rules_check(rules),
         Command::GenerateCorpus(args) => generate_corpus(args),
+        Command::Reader => {
+            crate::scan::serve_reader(std::io::stdin().lock(), std::io::stdout().lock())
+                .map(|()| ExitCode::Success)
+        }
     };
     result.unwrap_or_else(|err| {
         eprintln!("piimap: error: {err:#}");
@@ -95,9 +99,6 @@ impl ReadSetup {
                 missing.display()
             )));
         }
-        if read.threads == Some(0) {
-            bail!(UsageError("--threads must be at least 1".into()));
-        }
         let key_path = match &read.key_file {
             Some(p) => p.clone(),
             None => FingerprintKey::default_path()?,
@@ -106,9 +107,7 @@ impl ReadSetup {
             rules: RuleSet::load(read.rules.as_deref())?,
             key: FingerprintKey::load_or_create(&key_path)?,
             key_path,
-            threads: read
-                .threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
+            threads: threads(read.threads),
         })
     }
 
@@ -144,6 +143,11 @@ impl ReadSetup {
             store: None,
             track_occurrences: false,
             today: today(),
+            max_file_memory: read.max_file_memory,
+            readers: reader_program().map(|program| Readers {
+                program,
+                rules_dir: read.rules.clone(),
+            }),
         }
     }
 
@@ -151,6 +155,32 @@ impl ReadSetup {
     fn key_check(&self) -> String {
         crate::inventory::fingerprint::to_hex(&self.key.fingerprint("store", "key check"))
     }
+}
+
+/// The most worker threads a scan runs: each holds a read buffer, a detector's caches and
+/// possibly a reader process, and past a few dozen more threads no longer help even on a slow
+/// network share.
+pub const MAX_THREADS: usize = 64;
+
+/// The worker threads for `-j`: the number of CPUs when absent or 0, at most [`MAX_THREADS`].
+fn threads(asked: Option<usize>) -> usize {
+    let cpus = || std::thread::available_parallelism().map_or(2, usize::from);
+    match asked {
+        None | Some(0) => cpus().min(MAX_THREADS),
+        Some(n) if n > MAX_THREADS => {
+            eprintln!("piimap: warning: -j {n} is more than {MAX_THREADS}: using {MAX_THREADS}");
+            MAX_THREADS
+        }
+        Some(n) => n,
+    }
+}
+
+/// The program reader processes run: this one. `None` (documents are then read in the
+/// scanning threads) only when the OS cannot say what it is.
+fn reader_program() -> Option<PathBuf> {
+    std::env::current_exe()
+        .map_err(|e| eprintln!("piimap: warning: cannot start reader processes: {e}"))
+        .ok()
 }
 
 /// The scan date: days since 1970-01-01, UTC.
@@ -237,6 +267,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             max_extracted_size: read.max_extracted_size,
             max_cells: read.max_cells,
             max_file_time_seconds: read.max_file_time.as_secs_f64(),
+            max_file_memory: read.max_file_memory,
             max_archive_depth: read.max_archive_depth,
             max_archive_members: read.max_archive_members,
             max_member_size: read.max_member_size,
@@ -346,7 +377,7 @@ fn retention_policies(args: &ScanArgs) -> Vec<String> {
 fn options_key(args: &ScanArgs, setup: &ReadSetup) -> String {
     let read = &args.read;
     let text = format!(
-        "{} {} {} {:?} {} {} {} {} {} {:?} {} {} {} {} {}",
+        "{} {} {} {:?} {} {} {} {} {} {:?} {} {} {} {} {} {}",
         env!("CARGO_PKG_VERSION"),
         setup.rules.digest(),
         setup.key_check(),
@@ -362,6 +393,7 @@ fn options_key(args: &ScanArgs, setup: &ReadSetup) -> String {
         read.max_member_size,
         read.max_archive_bytes,
         read.max_compression_ratio,
+        read.max_file_memory,
     );
     blake3::hash(text.as_bytes()).to_hex().to_string()
 }

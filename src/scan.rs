@@ -10,8 +10,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::Result;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result, bail};
 use ignore::WalkState;
+use serde::{Deserialize, Serialize};
 
 use crate::detect::{Detector, Finding, RuleSet};
 use crate::extract::archive::{self, Budget, Member, Unread};
@@ -24,14 +28,17 @@ use crate::inventory::{
     Category, Confidence, FileFindings, FileRecord, Inside, Location, MetadataField, Occurrence,
     PathRepr, Reason, ReasonCode, Status,
 };
+use crate::isolation::{self, Ended, ReaderProcess, Received};
 use crate::store::{StoreReader, StoredFile};
 use crate::tables::{self, ColumnTally, CsvView};
 use crate::walk::{self, WalkItem, WalkOptions};
 
-/// What to scan and how.
-#[derive(Debug, Clone)]
+/// What to scan and how. A reader process gets these options in its setup: all but the walk,
+/// the scan's own files, the store and the reader program, which are the scanner's alone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanOptions {
     /// Roots, excludes, links, threads.
+    #[serde(skip)]
     pub walk: WalkOptions,
     /// Files larger than this are skipped.
     pub max_file_size: u64,
@@ -50,15 +57,32 @@ pub struct ScanOptions {
     /// Caps on archives and their members.
     pub archives: ArchiveOptions,
     /// Files the scan itself writes (output, key file, store): never scanned.
+    #[serde(skip)]
     pub own_files: Vec<PathBuf>,
     /// The store to reuse unchanged files' findings from (`--store`), and the key of the
     /// options and rules the stored findings must have been made with.
+    #[serde(skip)]
     pub store: Option<StoreUse>,
     /// Keep every distinct value at its logical place on the outcomes (for the store and
     /// for `find`).
     pub track_occurrences: bool,
     /// The scan date, days since 1970-01-01 (UTC): children's ages are measured on it.
     pub today: i64,
+    /// Bytes of memory a reader process may use for one file (`--max-file-memory`).
+    pub max_file_memory: u64,
+    /// Where the formats read by third-party parsers are read: in reader processes started
+    /// from this program (`piimap` itself), or, when `None`, in the scanning threads.
+    #[serde(skip)]
+    pub readers: Option<Readers>,
+}
+
+/// How reader processes are started.
+#[derive(Debug, Clone)]
+pub struct Readers {
+    /// The program: the running `piimap`.
+    pub program: PathBuf,
+    /// The `--rules` directory, loaded again by each reader (its digest is checked).
+    pub rules_dir: Option<PathBuf>,
 }
 
 /// How a scan uses its store.
@@ -76,7 +100,7 @@ pub struct StoreUse {
 }
 
 /// Caps on what archives (and e-mail attachments) may cost.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ArchiveOptions {
     /// Archives inside archives are opened this many levels deep.
     pub max_depth: usize,
@@ -110,8 +134,8 @@ pub enum Group {
     Unchanged(StoredFile),
 }
 
-/// One file's result, sent to the consumer.
-#[derive(Debug)]
+/// One file's result, sent to the consumer (and from a reader process to the scanner).
+#[derive(Debug, Serialize, Deserialize)]
 pub struct FileOutcome {
     /// The record (written to the inventory when it has findings or is not complete).
     pub record: FileRecord,
@@ -120,8 +144,10 @@ pub struct FileOutcome {
     /// With a store: every distinct value at its logical place (capped per file).
     pub occurrences: Vec<Occurrence>,
     /// With a store, on the outcome of a file on disk (the last of its group): what it was.
+    #[serde(skip)]
     pub disk: Option<DiskState>,
     /// Taken from the store instead of read: an unchanged file found under a new path.
+    #[serde(skip)]
     pub moved: Option<Moved>,
     /// The first day (days since 1970-01-01) on which a child in the file turns 18: the
     /// record's `children` count is out of date from then on.
@@ -201,6 +227,8 @@ pub struct Scanner {
     key: FingerprintKey,
     options: ScanOptions,
     own_names: HashSet<OsString>,
+    /// Set once a reader process could not be started (and the user was told).
+    reader_warned: AtomicBool,
 }
 
 impl Scanner {
@@ -216,6 +244,7 @@ impl Scanner {
             key,
             options,
             own_names,
+            reader_warned: AtomicBool::new(false),
         }
     }
 
@@ -267,6 +296,19 @@ impl Scanner {
     }
 }
 
+/// Where the outcomes of a file's members go as each is done: into the file's group, or, in a
+/// reader process, straight to the scanner (so that a crash later in the file loses none).
+trait Outcomes {
+    /// Takes one member's outcome.
+    fn push(&mut self, outcome: FileOutcome);
+}
+
+impl Outcomes for Vec<FileOutcome> {
+    fn push(&mut self, outcome: FileOutcome) {
+        Vec::push(self, outcome);
+    }
+}
+
 /// Per-thread state: a detector with its regex cache and a reused read buffer.
 struct Worker<'s> {
     scanner: &'s Scanner,
@@ -277,8 +319,12 @@ struct Worker<'s> {
     deadline: Option<Instant>,
     /// Members not read because the deadline passed, in the current archive.
     members_after_deadline: u64,
+    /// The format of the innermost subject being read, for the record of a panic in it.
+    format: &'static str,
     /// A read connection to the store, when the scan has one.
     store: Option<StoreReader>,
+    /// This thread's reader process, once started (`ScanOptions::readers`).
+    reader: Option<ReaderProcess>,
 }
 
 impl<'s> Worker<'s> {
@@ -290,6 +336,8 @@ impl<'s> Worker<'s> {
             findings: Vec::new(),
             deadline: None,
             members_after_deadline: 0,
+            format: "unknown",
+            reader: None,
             store: scanner.options.store.as_ref().and_then(|s| {
                 StoreReader::open(&s.path, &s.options_key, s.scan_id, scanner.options.today)
                     .map_err(|e| {
@@ -366,11 +414,7 @@ impl<'s> Worker<'s> {
                         Err(e) => eprintln!("piimap: warning: store lookup failed: {e:#}"),
                     }
                 }
-                let scanned =
-                    catch_unwind(AssertUnwindSafe(|| self.scan_file(&path, &meta, &mut out)));
-                let mut outcome = scanned.unwrap_or_else(|panic| {
-                    self.panicked(&Subject::on_disk(&path, meta.as_ref().ok()), &*panic)
-                });
+                let mut outcome = self.scan_on_disk(&path, &meta, &mut out);
                 outcome.disk = disk;
                 outcome
             }
@@ -424,27 +468,38 @@ impl<'s> Worker<'s> {
         Group::Outcomes(out)
     }
 
-    /// The record of a subject whose scan panicked (a bug in piimap or in a parser).
-    fn panicked(
+    /// Scans a file on disk; a panic becomes its `internal_error`.
+    fn scan_on_disk(
         &mut self,
-        subject: &Subject<'_>,
-        panic: &(dyn std::any::Any + Send),
+        path: &Path,
+        meta: &io::Result<fs::Metadata>,
+        out: &mut dyn Outcomes,
     ) -> FileOutcome {
+        self.format = "unknown";
+        let scanned = catch_unwind(AssertUnwindSafe(|| self.scan_file(path, meta, out)));
+        scanned.unwrap_or_else(|_| self.panicked(&Subject::on_disk(path, meta.as_ref().ok())))
+    }
+
+    /// The record of a subject whose scan panicked (a bug in piimap or in a parser). The
+    /// panic's message may quote the text being read, so only where it happened is kept.
+    fn panicked(&mut self, subject: &Subject<'_>) -> FileOutcome {
         // The detector's regex cache may be mid-search; start afresh.
         self.detector = self.scanner.rules.detector();
-        not_scanned(
+        let mut outcome = not_scanned(
             subject,
             Status::Error,
             ReasonCode::InternalError,
-            panic_message(panic),
-        )
+            panic_message(),
+        );
+        outcome.record.format = self.format.into();
+        outcome
     }
 
     fn scan_file(
         &mut self,
         path: &Path,
         meta: &io::Result<fs::Metadata>,
-        out: &mut Vec<FileOutcome>,
+        out: &mut dyn Outcomes,
     ) -> FileOutcome {
         let meta = match meta {
             Ok(m) => m,
@@ -466,12 +521,21 @@ impl<'s> Worker<'s> {
         let file = match open_for_scan(path) {
             Ok(f) => f,
             Err(e) => {
-                return not_scanned(
+                let mut outcome = not_scanned(
                     &subject,
                     Status::Error,
                     reason_for_io(e.kind()),
                     e.to_string(),
                 );
+                if e.kind() == io::ErrorKind::InvalidInput {
+                    // Replaced by a FIFO, socket or device since the walk saw a file.
+                    outcome.record.status = Status::Skipped;
+                    outcome.record.reason = Some(Reason {
+                        code: ReasonCode::SpecialFile,
+                        message: e.to_string(),
+                    });
+                }
+                return outcome;
             }
         };
         let budget = Budget::new(self.scanner.options.archives.max_archive_bytes);
@@ -480,12 +544,183 @@ impl<'s> Worker<'s> {
             .options
             .max_file_time
             .map(|max| Instant::now() + max);
-        let file = TimedReader {
+        let mut file = TimedReader {
             inner: file,
             deadline: self.deadline,
         };
-        let outcome = self.scan_content(&subject, file, &budget, out);
+        let filled = match text::read_full(&mut file, &mut self.buf) {
+            Ok(n) => n,
+            Err(e) => {
+                let outcome = not_scanned(
+                    &subject,
+                    Status::Error,
+                    reason_for_io(e.kind()),
+                    e.to_string(),
+                );
+                return self.time_capped(outcome);
+            }
+        };
+        let sniffed = extract::sniff(&self.buf[..filled], path);
+        if self.scanner.options.readers.is_some()
+            && read_by_parser(sniffed, path, &self.buf[..filled])
+        {
+            drop(file);
+            if let Some(outcome) = self.scan_in_reader(&subject, sniffed, out) {
+                return outcome;
+            }
+            // No reader process could be started: read it here after all.
+            file = match open_for_scan(path) {
+                Ok(f) => TimedReader {
+                    inner: f,
+                    deadline: self.deadline,
+                },
+                Err(e) => {
+                    return not_scanned(
+                        &subject,
+                        Status::Error,
+                        reason_for_io(e.kind()),
+                        e.to_string(),
+                    );
+                }
+            };
+        }
+        let outcome = self.scan_sniffed(&subject, file, filled, sniffed, &budget, out);
         self.time_capped(outcome)
+    }
+
+    /// Has this thread's reader process read a file on disk. Returns `None` when no reader
+    /// process could be started (the caller reads the file itself).
+    fn scan_in_reader(
+        &mut self,
+        subject: &Subject<'_>,
+        sniffed: Sniffed,
+        out: &mut dyn Outcomes,
+    ) -> Option<FileOutcome> {
+        let request = ReaderRequest {
+            path: crate::inventory::path::exact_bytes(subject.file),
+        };
+        // A reader that ended while idle (its input closed under it) is replaced once.
+        let mut sent = false;
+        for _ in 0..2 {
+            let reader = self.reader_process()?;
+            if reader.send(&request).is_ok() {
+                sent = true;
+                break;
+            }
+            self.reader = None;
+        }
+        if !sent {
+            return None;
+        }
+        // The reader stops itself at the deadline; one that does not is killed a little later.
+        let deadline = self.scanner.options.max_file_time.map(|max| {
+            let grace = (max / 10).max(Duration::from_secs(2));
+            Instant::now() + max + grace
+        });
+        let mut members = 0u64;
+        let reader = self.reader.as_mut()?;
+        loop {
+            match reader.receive::<ReaderReply>(deadline) {
+                Received::Frame(ReaderReply::Member(outcome)) => {
+                    members += 1;
+                    out.push(outcome);
+                }
+                Received::Frame(ReaderReply::File(outcome)) => return Some(outcome),
+                Received::Ended(how) => {
+                    self.reader = None;
+                    let format = sniffed_format(sniffed, subject.name());
+                    return Some(self.reader_ended(subject, format, &how, members));
+                }
+            }
+        }
+    }
+
+    /// This thread's reader process, started if need be; `None` (after one warning per scan)
+    /// when it cannot be started.
+    fn reader_process(&mut self) -> Option<&mut ReaderProcess> {
+        if self.reader.is_none() {
+            let readers = self.scanner.options.readers.as_ref()?;
+            let setup = ReaderSetup {
+                key: self.scanner.key.to_hex(),
+                rules_dir: readers.rules_dir.clone(),
+                rules_digest: self.scanner.rules.digest(),
+                options: self.scanner.options.clone(),
+            };
+            match ReaderProcess::spawn(&readers.program, &setup) {
+                Ok(reader) => self.reader = Some(reader),
+                Err(e) => {
+                    if !self.scanner.reader_warned.swap(true, Ordering::Relaxed) {
+                        eprintln!(
+                            "piimap: warning: cannot start a reader process ({e}): documents \
+                             are read in the scanning threads, without a memory budget"
+                        );
+                    }
+                    return None;
+                }
+            }
+        }
+        self.reader.as_mut()
+    }
+
+    /// The outcome of a file whose reader process ended before it was done with it; `members`
+    /// of its members had been sent.
+    fn reader_ended(
+        &self,
+        subject: &Subject<'_>,
+        format: &'static str,
+        how: &Ended,
+        members: u64,
+    ) -> FileOutcome {
+        let options = &self.scanner.options;
+        let (code, message) = match how {
+            Ended::OverBudget => (
+                ReasonCode::LimitExceeded,
+                format!(
+                    "reading it took more than {} of memory (--max-file-memory)",
+                    size_text(options.max_file_memory)
+                ),
+            ),
+            Ended::AllocationFailed => (
+                ReasonCode::LimitExceeded,
+                "the system refused its reader more memory".to_string(),
+            ),
+            Ended::TimedOut => (
+                ReasonCode::LimitExceeded,
+                format!(
+                    "{}; its reader did not stop by itself and was killed",
+                    self.time_message()
+                ),
+            ),
+            Ended::Signal(_, "SIGKILL") => (
+                ReasonCode::LimitExceeded,
+                "its reader was killed (SIGKILL: the system's out-of-memory killer?)".to_string(),
+            ),
+            Ended::Signal(number, name) => (
+                ReasonCode::InternalError,
+                format!("its reader crashed (signal {number}, {name}; a stack overflow?)"),
+            ),
+            Ended::Exited(code) => (
+                ReasonCode::InternalError,
+                format!("its reader exited with code {code}"),
+            ),
+            Ended::Protocol(e) => (
+                ReasonCode::InternalError,
+                format!("its reader sent something unreadable ({e})"),
+            ),
+        };
+        let status = match (members, code) {
+            (1.., _) => Status::Partial,
+            (0, ReasonCode::LimitExceeded) => Status::Skipped,
+            (0, _) => Status::Error,
+        };
+        let message = if members > 0 {
+            format!("{message}; {members} members were read before")
+        } else {
+            message
+        };
+        let mut outcome = not_scanned(subject, status, code, message);
+        outcome.record.format = format.into();
+        outcome
     }
 
     /// Scans what `reader` holds, by what its first bytes (then its name) say it is.
@@ -494,7 +729,7 @@ impl<'s> Worker<'s> {
         subject: &Subject<'_>,
         mut reader: R,
         budget: &Budget,
-        out: &mut Vec<FileOutcome>,
+        out: &mut dyn Outcomes,
     ) -> FileOutcome {
         let filled = match text::read_full(&mut reader, &mut self.buf) {
             Ok(n) => n,
@@ -507,10 +742,25 @@ impl<'s> Worker<'s> {
                 );
             }
         };
+        let sniffed = extract::sniff(&self.buf[..filled], subject.name());
+        self.scan_sniffed(subject, reader, filled, sniffed, budget, out)
+    }
+
+    /// Scans what `reader` holds (its first `filled` bytes already in the buffer) as `sniffed`.
+    fn scan_sniffed<R: Read + Seek>(
+        &mut self,
+        subject: &Subject<'_>,
+        mut reader: R,
+        filled: usize,
+        sniffed: Sniffed,
+        budget: &Budget,
+        out: &mut dyn Outcomes,
+    ) -> FileOutcome {
         let name = subject.name();
         let max_part = self.scanner.options.max_extracted_size;
         let max_cells = self.scanner.options.max_cells;
-        let sniffed = match extract::sniff(&self.buf[..filled], name) {
+        self.format = sniffed_format(sniffed, name);
+        let sniffed = match sniffed {
             // An OLE file's streams say what it is; the extension may be wrong or missing.
             Sniffed::Document(format @ ("ole" | "doc" | "ppt" | "msg" | "xls")) => {
                 let kind = reader.rewind().ok().and_then(|()| ole::kind(&mut reader));
@@ -783,7 +1033,7 @@ impl<'s> Worker<'s> {
         reader: R,
         format: &'static str,
         budget: &Budget,
-        out: &mut Vec<FileOutcome>,
+        out: &mut dyn Outcomes,
         read: impl FnOnce(
             R,
             u64,
@@ -832,7 +1082,7 @@ impl<'s> Worker<'s> {
         reader: R,
         format: &'static str,
         budget: &Budget,
-        out: &mut Vec<FileOutcome>,
+        out: &mut dyn Outcomes,
     ) -> FileOutcome {
         let limits = self.scanner.options.archives;
         if subject.depth() >= limits.max_depth {
@@ -890,7 +1140,7 @@ impl<'s> Worker<'s> {
         parent: &Subject<'_>,
         member: Member,
         budget: &Budget,
-        out: &mut Vec<FileOutcome>,
+        out: &mut dyn Outcomes,
     ) {
         if self.out_of_time() {
             self.members_after_deadline += 1;
@@ -900,10 +1150,13 @@ impl<'s> Worker<'s> {
         let subject = parent.member(member.name, size, member.modified);
         let mut outcome = match member.content {
             Ok(bytes) => {
+                let container = self.format;
                 let scanned = catch_unwind(AssertUnwindSafe(|| {
                     self.scan_content(&subject, io::Cursor::new(bytes), budget, out)
                 }));
-                scanned.unwrap_or_else(|panic| self.panicked(&subject, &*panic))
+                let outcome = scanned.unwrap_or_else(|_| self.panicked(&subject));
+                self.format = container;
+                outcome
             }
             Err(Unread::Encrypted) => {
                 let (status, reason) = encrypted_reason();
@@ -922,6 +1175,121 @@ impl<'s> Worker<'s> {
         // Members' bytes are the container's: counted once, there.
         outcome.bytes_scanned = 0;
         out.push(self.time_capped(outcome));
+    }
+}
+
+/// The first frame a reader process gets: everything it needs to read files as the scanner
+/// would.
+#[derive(Serialize, Deserialize)]
+struct ReaderSetup {
+    /// The fingerprint key, hex (the pipe is private to the two processes).
+    key: String,
+    /// The `--rules` directory, if not the built-in rules.
+    rules_dir: Option<PathBuf>,
+    /// The scanner's rule-set digest: the reader refuses to run with other rules.
+    rules_digest: String,
+    /// The scan options.
+    options: ScanOptions,
+}
+
+/// A request to a reader process: read this file on disk.
+#[derive(Serialize, Deserialize)]
+struct ReaderRequest {
+    /// The path's exact bytes (`inventory::path::exact_bytes`).
+    path: Vec<u8>,
+}
+
+/// What a reader process answers: its members' outcomes as each is done, then the file's own.
+#[derive(Serialize, Deserialize)]
+enum ReaderReply {
+    /// The outcome of an archive member or attachment.
+    Member(FileOutcome),
+    /// The outcome of the file itself: the last frame for the request.
+    File(FileOutcome),
+}
+
+/// Sends a reader's member outcomes to the scanner as they are done.
+struct MemberFrames<W: Write> {
+    out: W,
+}
+
+impl<W: Write> Outcomes for MemberFrames<W> {
+    fn push(&mut self, outcome: FileOutcome) {
+        if isolation::write_frame(&mut self.out, &ReaderReply::Member(outcome)).is_err() {
+            // The scanner is gone: nothing is waiting for this file.
+            std::process::exit(0);
+        }
+    }
+}
+
+/// Runs a reader process (`piimap reader`): reads the setup, then one request after another
+/// from `input`, and answers each on `output`, under the memory budget per file.
+pub fn serve_reader(mut input: impl Read, output: impl Write) -> Result<()> {
+    crate::memory::enable();
+    isolation::end_with_parent();
+    let setup: ReaderSetup =
+        isolation::read_frame(&mut input)?.context("the scanner sent no setup")?;
+    let rules = RuleSet::load(setup.rules_dir.as_deref())?;
+    if rules.digest() != setup.rules_digest {
+        bail!("the rules changed since the scan began");
+    }
+    let key = FingerprintKey::from_hex(&setup.key)?;
+    let budget = setup.options.max_file_memory;
+    let scanner = Scanner::new(rules, key, setup.options);
+    let mut worker = Worker::new(&scanner);
+    let mut members = MemberFrames { out: output };
+    while let Some(request) = isolation::read_frame::<ReaderRequest>(&mut input)? {
+        let path = crate::inventory::path::from_exact_bytes(&request.path);
+        crate::memory::begin_file(budget);
+        let meta = fs::metadata(&path);
+        let outcome = worker.scan_on_disk(&path, &meta, &mut members);
+        isolation::write_frame(&mut members.out, &ReaderReply::File(outcome))?;
+        crate::memory::end_file();
+    }
+    Ok(())
+}
+
+/// Whether a file sniffed as `sniffed` (first bytes `head`) is read by a parser that is not
+/// piimap's own streaming code: those files are read in reader processes.
+fn read_by_parser(sniffed: Sniffed, name: &Path, head: &[u8]) -> bool {
+    match sniffed {
+        Sniffed::Text(_) => extract::text_format(name) == "eml" || rtf::is_rtf(head),
+        Sniffed::Document(format) => {
+            matches!(format, "pdf" | "ole" | "doc" | "ppt" | "msg" | "xls")
+                || spreadsheet::FORMATS.contains(&format)
+                || office::FORMATS.contains(&format)
+                || archive::FORMATS.contains(&format)
+        }
+        Sniffed::Encrypted(_) | Sniffed::Binary(_) => false,
+    }
+}
+
+/// The format name a sniffed subject is recorded under until its reader says more.
+fn sniffed_format(sniffed: Sniffed, name: &Path) -> &'static str {
+    match sniffed {
+        Sniffed::Text(_) => extract::text_format(name),
+        Sniffed::Document(f) | Sniffed::Encrypted(f) | Sniffed::Binary(f) => f,
+    }
+}
+
+/// A size for people: `256 MiB`, `1.5 GiB`, `512 bytes`.
+fn size_text(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = "bytes";
+    for u in UNITS {
+        if value < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = u;
+    }
+    if unit == "bytes" {
+        format!("{bytes} bytes")
+    } else if value.fract() == 0.0 {
+        format!("{value} {unit}")
+    } else {
+        format!("{value:.1} {unit}")
     }
 }
 
@@ -1202,11 +1570,11 @@ pub fn rfc3339(t: SystemTime) -> Option<String> {
         .map(|_| humantime::format_rfc3339_seconds(t).to_string())
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    let what = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
-    format!("internal error while scanning (please report): {what}")
+/// The message of a panic's record: where it happened (kept by [`crate::panics`]), never
+/// what it said, which may quote the text being read.
+fn panic_message() -> String {
+    match crate::panics::last_location() {
+        Some(at) => format!("internal error while scanning, at {at} (please report)"),
+        None => "internal error while scanning (please report)".into(),
+    }
 }

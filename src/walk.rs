@@ -29,7 +29,7 @@ pub enum WalkItem {
 }
 
 /// How to walk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WalkOptions {
     /// Roots (files or directories).
     pub roots: Vec<PathBuf>,

@@ -50,6 +50,16 @@ impl FingerprintKey {
         }
     }
 
+    /// The key as 64 hex digits, as its key file holds it (for a reader process's setup).
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// A key from 64 hex digits.
+    pub fn from_hex(hex: &str) -> Result<FingerprintKey> {
+        Self::parse(hex)
+    }
+
     fn parse(hex: &str) -> Result<FingerprintKey> {
         if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             bail!("expected 64 hex digits");
@@ -74,10 +84,10 @@ impl FingerprintKey {
         let mut file = options
             .open(path)
             .with_context(|| format!("cannot create key file {}", path.display()))?;
-        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        writeln!(file, "{hex}")
+        let key = FingerprintKey(key);
+        writeln!(file, "{}", key.to_hex())
             .with_context(|| format!("cannot write key file {}", path.display()))?;
-        Ok(FingerprintKey(key))
+        Ok(key)
     }
 
     /// The fingerprint of a normalised value of a kind.

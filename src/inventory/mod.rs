@@ -248,7 +248,7 @@ impl Location {
 
 /// One distinct personal value at one logical place in a file: what the store keeps to tell
 /// changes apart and to answer subject searches (no raw value, only its fingerprint).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occurrence {
     /// The finding's kind.
     pub kind: String,
@@ -757,6 +757,9 @@ pub struct ScanOptionsRecord {
     pub max_cells: u64,
     /// `--max-file-time` in seconds; 0: no cap.
     pub max_file_time_seconds: f64,
+    /// `--max-file-memory`, bytes: what reading one file may take.
+    #[serde(default)]
+    pub max_file_memory: u64,
     /// `--max-archive-depth`.
     pub max_archive_depth: usize,
     /// `--max-archive-members`.

@@ -36,6 +36,24 @@ pub fn exact_bytes(path: &Path) -> Vec<u8> {
     os_bytes(path)
 }
 
+/// The path whose [`exact_bytes`] are `bytes`.
+pub fn from_exact_bytes(bytes: &[u8]) -> std::path::PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::path::PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::ffi::OsStringExt;
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        std::path::PathBuf::from(std::ffi::OsString::from_wide(&units))
+    }
+}
+
 #[cfg(unix)]
 fn os_bytes(path: &Path) -> Vec<u8> {
     use std::os::unix::ffi::OsStrExt;
@@ -67,5 +85,6 @@ mod tests {
             .unwrap();
         assert_eq!(bytes, b"dir/V\xe2rds.txt");
         assert_eq!(PathRepr::of(Path::new("a/b.txt")).bytes, None);
+        assert_eq!(from_exact_bytes(&exact_bytes(p)), p);
     }
 }

@@ -2,9 +2,13 @@
 
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod hostile;
+
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -139,6 +143,80 @@ pub fn run(mut cmd: Command) -> Scan {
         stdout,
         lines,
     }
+}
+
+/// How much a command took: its resident memory at the peak, summed over it and every process
+/// it started (reader processes), sampled every few milliseconds; and its wall time.
+pub struct Cost {
+    pub peak_rss: u64,
+    pub wall: Duration,
+}
+
+/// Runs a command as [`run`] does, measuring what it cost (peak memory on Linux only; 0
+/// elsewhere).
+pub fn run_measured(mut cmd: Command) -> (Scan, Cost) {
+    let started = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).unwrap();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let mut peak_rss = 0;
+    let status = loop {
+        peak_rss = peak_rss.max(tree_rss(child.id()));
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(3));
+    };
+    let wall = started.elapsed();
+    let stdout = String::from_utf8(stdout.join().unwrap()).unwrap();
+    let stderr = String::from_utf8_lossy(&stderr.join().unwrap()).into_owned();
+    let lines = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let scan = Scan {
+        code: status.code().unwrap_or(-1),
+        stderr,
+        stdout,
+        lines,
+    };
+    (scan, Cost { peak_rss, wall })
+}
+
+/// The resident bytes of process `pid` and all its descendants, now (Linux `/proc`).
+fn tree_rss(pid: u32) -> u64 {
+    let rss = fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kb * 1024)
+        })
+        .unwrap_or(0);
+    let children: u64 = fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|task| fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|list| {
+            list.split_whitespace()
+                .filter_map(|p| p.parse::<u32>().ok())
+                .collect::<Vec<_>>()
+        })
+        .map(tree_rss)
+        .sum();
+    rss + children
 }
 
 /// The repository root.
