@@ -43,11 +43,29 @@ pub fn run(cli: Cli, argv: &[OsString]) -> ExitCode {
         }
     };
     result.unwrap_or_else(|err| {
+        // Output piped into `head` or `true` that stopped reading: the reader has what it
+        // wanted, so the program ends quietly, as ripgrep does.
+        if is_broken_pipe(&err) {
+            return ExitCode::Success;
+        }
         eprintln!("piimap: error: {err:#}");
         match err.downcast_ref::<UsageError>() {
             Some(_) => ExitCode::UsageError,
             None => ExitCode::FatalError,
         }
+    })
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|e| e.io_error_kind())
+                .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -99,13 +117,15 @@ impl ReadSetup {
                 missing.display()
             )));
         }
+        // A key file the user named (flag, config, PIIMAP_KEY_FILE) must be where they said.
+        let named = read.key_file.is_some() || std::env::var_os("PIIMAP_KEY_FILE").is_some();
         let key_path = match &read.key_file {
             Some(p) => p.clone(),
             None => FingerprintKey::default_path()?,
         };
         Ok(ReadSetup {
             rules: RuleSet::load(read.rules.as_deref())?,
-            key: FingerprintKey::load_or_create(&key_path)?,
+            key: FingerprintKey::load_or_create(&key_path, !named)?,
             key_path,
             threads: threads(read.threads),
         })
@@ -210,6 +230,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     };
     let setup = ReadSetup::new(&args.read, &roots)?;
     let retention = Retention::new(args.retention.clone(), args.default_retention.clone(), now)?;
+    crate::report::exit_on_interrupt();
     let mut writer = InventoryWriter::create(args.output.as_deref(), args.format)?;
     let root_names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
     let options_key = options_key(&args, &setup);
@@ -224,6 +245,16 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         )?),
         None => None,
     };
+    if let Some(store) = &store
+        && store.baseline_key_differs(&setup.key_check())?
+    {
+        eprintln!(
+            "piimap: warning: the store's last scan used another fingerprint key than {}: every \
+             file is read again, and fingerprints will not match earlier inventories (was the \
+             key file replaced or lost?)",
+            setup.key_path.display()
+        );
+    }
     let store_files: Vec<PathBuf> = args
         .store
         .iter()
@@ -239,7 +270,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     options.reveal = args.reveal;
     options.samples = args.samples;
     options.own_files.extend(canonical(
-        [writer.temp_path()]
+        [writer.temp_path(), args.output.as_deref()]
             .into_iter()
             .chain(store_files.iter().map(|p| Some(p.as_path()))),
     ));
@@ -282,6 +313,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             retention: retention_policies(&args),
         },
         rules: setup.rules.rules().iter().map(|r| r.id.clone()).collect(),
+        access_times: crate::scan::access_times(),
     };
     let scanner = Scanner::new(setup.rules, setup.key, options);
     writer.begin(&header)?;
@@ -533,24 +565,33 @@ fn print_table(
 
 /// `piimap schema`.
 fn schema() -> Result<ExitCode> {
-    println!("{}", crate::inventory::schema::json_schema());
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", crate::inventory::schema::json_schema())?;
+    out.flush()?;
     Ok(ExitCode::Success)
 }
 
 fn rules_list(dir: Option<PathBuf>) -> Result<ExitCode> {
     let set = RuleSet::load(dir.as_deref())?;
-    println!("{:<28} {:<22} {:<18} validator", "id", "kind", "category");
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<28} {:<22} {:<18} validator",
+        "id", "kind", "category"
+    )?;
     for rule in set.rules() {
-        println!(
+        writeln!(
+            out,
             "{:<28} {:<22} {:<18} {}",
             rule.id,
             rule.kind,
             rule.category.name(),
             rule.validator
-        );
-        println!("    {}", rule.name);
-        println!("    checks: {}", rule.validator().describe());
+        )?;
+        writeln!(out, "    {}", rule.name)?;
+        writeln!(out, "    checks: {}", rule.validator().describe())?;
     }
+    out.flush()?;
     Ok(ExitCode::Success)
 }
 
@@ -562,15 +603,18 @@ fn rules_check(dir: Option<PathBuf>) -> Result<ExitCode> {
         .iter()
         .map(|r| r.examples.len() + r.negative_examples.len())
         .sum();
+    let mut out = std::io::stdout().lock();
     for f in &failures {
-        println!("FAIL {}: {:?}: {}", f.rule, f.text, f.problem);
+        writeln!(out, "FAIL {}: {:?}: {}", f.rule, f.text, f.problem)?;
     }
-    println!(
+    writeln!(
+        out,
         "{} passed, {} failed ({} rules)",
         examples - failures.len(),
         failures.len(),
         set.rules().len()
-    );
+    )?;
+    out.flush()?;
     Ok(if failures.is_empty() {
         ExitCode::Success
     } else {

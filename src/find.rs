@@ -192,7 +192,7 @@ mod tests {
 
     fn key() -> FingerprintKey {
         let dir = tempfile::tempdir().unwrap();
-        FingerprintKey::load_or_create(&dir.path().join("k")).unwrap()
+        FingerprintKey::load_or_create(&dir.path().join("k"), false).unwrap()
     }
 
     #[test]

@@ -22,11 +22,11 @@ use crate::extract::archive::{self, Budget, Member, Unread};
 use crate::extract::mail::{self, Attachment, MailPart};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
-use crate::extract::{ExtractError, Shortfall, metadata, office, ole, pdf, rtf, spreadsheet};
+use crate::extract::{Caps, ExtractError, Shortfall, metadata, office, ole, pdf, rtf, spreadsheet};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
-    Category, Confidence, FileFindings, FileRecord, Inside, Location, MetadataField, Occurrence,
-    PathRepr, Reason, ReasonCode, Status,
+    AccessTimes, Category, Confidence, FileFindings, FileRecord, Inside, Location, MetadataField,
+    Occurrence, PathRepr, Reason, ReasonCode, Status,
 };
 use crate::isolation::{self, Ended, ReaderProcess, Received};
 use crate::store::{StoreReader, StoredFile};
@@ -358,6 +358,18 @@ impl<'s> Worker<'s> {
             options.today,
         )
         .tracking_occurrences(options.track_occurrences)
+    }
+
+    /// The caps on reading the current file.
+    fn caps(&self) -> Caps {
+        let options = &self.scanner.options;
+        Caps {
+            max_part: options.max_extracted_size,
+            max_cells: options.max_cells,
+            max_member: options.archives.max_member_size,
+            max_memory: options.max_file_memory,
+            deadline: self.deadline,
+        }
     }
 
     /// Whether the current file on disk has used up its `--max-file-time`.
@@ -757,8 +769,8 @@ impl<'s> Worker<'s> {
         out: &mut dyn Outcomes,
     ) -> FileOutcome {
         let name = subject.name();
-        let max_part = self.scanner.options.max_extracted_size;
-        let max_cells = self.scanner.options.max_cells;
+        let caps = self.caps();
+        let caps = &caps;
         self.format = sniffed_format(sniffed, name);
         let sniffed = match sniffed {
             // An OLE file's streams say what it is; the extension may be wrong or missing.
@@ -775,11 +787,11 @@ impl<'s> Worker<'s> {
                 "eml",
                 budget,
                 out,
-                |reader, max, visit, attach| mail::read_message(reader, max, visit, attach),
+                |reader, caps, visit, attach| mail::read_message(reader, caps, visit, attach),
             ),
             Sniffed::Text(_) if rtf::is_rtf(&self.buf[..filled]) => {
                 self.scan_structured(subject, reader, "rtf", |reader, visit| {
-                    rtf::for_each_line(reader, max_part, |line, text| {
+                    rtf::for_each_line(reader, caps, |line, text| {
                         visit(Location::line(line).into(), text, None)
                     })
                 })
@@ -790,7 +802,7 @@ impl<'s> Worker<'s> {
                     spreadsheet::for_each_cell(
                         reader,
                         format,
-                        max_cells,
+                        caps,
                         |sheet, position, text, header| {
                             visit(Place::Cell { sheet, position }, text, header)
                         },
@@ -798,14 +810,14 @@ impl<'s> Worker<'s> {
                 }),
             Sniffed::Document(format) if office::FORMATS.contains(&format) => {
                 self.scan_structured(subject, reader, format, |reader, visit| {
-                    office::for_each_paragraph(reader, format, max_part, |part, paragraph, text| {
+                    office::for_each_paragraph(reader, format, caps, |part, paragraph, text| {
                         visit(Location::paragraph(part, paragraph).into(), text, None)
                     })
                 })
             }
             Sniffed::Document("doc") => {
                 self.scan_structured(subject, reader, "doc", |reader, visit| {
-                    ole::for_each_doc_paragraph(reader, max_part, |paragraph, text| {
+                    ole::for_each_doc_paragraph(reader, caps, |paragraph, text| {
                         visit(
                             Location::paragraph("WordDocument", paragraph).into(),
                             text,
@@ -816,7 +828,7 @@ impl<'s> Worker<'s> {
             }
             Sniffed::Document("ppt") => {
                 self.scan_structured(subject, reader, "ppt", |reader, visit| {
-                    ole::for_each_ppt_text(reader, max_part, |number, text| {
+                    ole::for_each_ppt_text(reader, caps, |number, text| {
                         visit(
                             Location::paragraph("PowerPoint Document", number).into(),
                             text,
@@ -831,11 +843,11 @@ impl<'s> Worker<'s> {
                 "msg",
                 budget,
                 out,
-                |reader, max, visit, attach| ole::read_msg(reader, max, visit, attach),
+                |reader, caps, visit, attach| ole::read_msg(reader, caps, visit, attach),
             ),
             Sniffed::Document("pdf") => {
                 self.scan_structured(subject, reader, "pdf", |reader, visit| {
-                    pdf::for_each_page(reader, max_part, |page, text| {
+                    pdf::for_each_page(reader, caps, |page, text| {
                         visit(Location::page(page).into(), text, None)
                     })
                 })
@@ -1036,18 +1048,18 @@ impl<'s> Worker<'s> {
         out: &mut dyn Outcomes,
         read: impl FnOnce(
             R,
-            u64,
+            &Caps,
             &mut dyn FnMut(MailPart, &str),
             &mut dyn FnMut(Attachment),
         ) -> Result<Vec<Shortfall>, ExtractError>,
     ) -> FileOutcome {
-        let max = self.scanner.options.archives.max_member_size;
+        let caps = self.caps();
         let mut attachments = Vec::new();
         let outcome = self.scan_structured(subject, reader, format, |reader, visit| {
             let mut line = String::new();
             read(
                 reader,
-                max,
+                &caps,
                 &mut |part, text| match part {
                     MailPart::Header(name) => {
                         line.clear();
@@ -1423,21 +1435,73 @@ fn encrypted_reason() -> (Status, Option<Reason>) {
     )
 }
 
-/// Opens a file for reading without updating its access time where the OS allows it.
+/// Opens a file on disk for reading: never blocking (a file replaced by a FIFO since the walk
+/// would block `open` until a writer came), refusing anything that is no longer a regular file,
+/// and without updating its access time where the OS allows it (Linux `O_NOATIME`: the
+/// file's owner, or root; see [`AccessTimes`]).
 fn open_for_scan(path: &Path) -> io::Result<File> {
+    let file = open_without_blocking(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "no longer a regular file (replaced by a FIFO, socket or device after the walk): not read",
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: F_GETFL/F_SETFL on a descriptor this function owns.
+        unsafe {
+            let flags = libc::fcntl(file.as_raw_fd(), libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(file.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
     #[cfg(target_os = "linux")]
     {
-        use std::os::unix::fs::OpenOptionsExt;
         // O_NOATIME is refused (EPERM) for files the user does not own; fall back then.
         if let Ok(f) = fs::OpenOptions::new()
             .read(true)
-            .custom_flags(libc::O_NOATIME)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOATIME)
             .open(path)
         {
             return Ok(f);
         }
     }
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> io::Result<File> {
     File::open(path)
+}
+
+/// Whether reading leaves files' last-access times as they were, as far as this process can
+/// tell before it starts (recorded in the scan header).
+pub fn access_times() -> AccessTimes {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            AccessTimes::Unchanged
+        } else {
+            AccessTimes::UnchangedForOwnFiles
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        AccessTimes::MayChange
+    }
 }
 
 /// The record of a file that is not text: a format not read yet, or binary content.
@@ -1576,5 +1640,35 @@ fn panic_message() -> String {
     match crate::panics::last_location() {
         Some(at) => format!("internal error while scanning, at {at} (please report)"),
         None => "internal error while scanning (please report)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: a file replaced by a FIFO between the walk and the open blocked the scan
+    /// forever in `open()`.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("was-a-file.txt");
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid, NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(open_for_scan(&fifo).map(|_| ())).unwrap());
+        let opened = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("open blocked on a FIFO");
+        assert_eq!(opened.unwrap_err().kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(size_text(256 << 20), "256 MiB");
+        assert_eq!(size_text(1536 << 20), "1.5 GiB");
+        assert_eq!(size_text(512), "512 bytes");
     }
 }

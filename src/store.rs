@@ -454,6 +454,20 @@ impl Store {
         self.scan_id
     }
 
+    /// Whether the last finished scan used another fingerprint key than `key_check` says.
+    pub fn baseline_key_differs(&self, key_check: &str) -> Result<bool> {
+        let previous: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT key_check FROM scans WHERE id = ?1",
+                [self.baseline],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(previous.is_some_and(|p| p != key_check))
+    }
+
     /// The scan whose records count as "before" for this one.
     pub fn baseline(&self) -> i64 {
         self.baseline

@@ -194,7 +194,7 @@ fn unreadable_files_and_folders_are_listed() {
         .args(["--format", "jsonl", "-q"]);
     // Root reads everything: run as `nobody` so permissions bite.
     if unsafe { libc::geteuid() } == 0 {
-        for p in [env.temp.path(), env.root.as_path()] {
+        for p in [env.temp.path(), env.root.as_path(), env.key.as_path()] {
             std::os::unix::fs::chown(p, Some(65534), Some(65534)).unwrap();
         }
         cmd.uid(65534).gid(65534);

@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use super::{ExtractError, Shortfall};
+use super::{Caps, ExtractError, Shortfall};
 
 /// Headers that name people (and the subject, which often does too).
 const HEADERS: &[&str] = &["From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject"];
@@ -26,14 +26,15 @@ pub struct Attachment {
     pub content: Vec<u8>,
 }
 
-/// Reads an e-mail message (at most `max` bytes): hands each header and body line to `visit`,
-/// and each attachment to `attachment`.
+/// Reads an e-mail message (at most `caps.max_member` bytes): hands each header and body line
+/// to `visit`, and each attachment to `attachment`.
 pub fn read_message<R: Read>(
     reader: R,
-    max: u64,
+    caps: &Caps,
     mut visit: impl FnMut(MailPart, &str),
     mut attachment: impl FnMut(Attachment),
 ) -> Result<Vec<Shortfall>, ExtractError> {
+    let max = caps.max_member;
     let (bytes, over) = super::read_up_to(reader, max)?;
     if over {
         return Err(ExtractError::Corrupt(format!(
@@ -136,7 +137,7 @@ VsSBcmRzO0UtcGFzdHMK\r\n\
         let mut attachments = Vec::new();
         read_message(
             MESSAGE.as_bytes(),
-            1 << 20,
+            &Caps::TEST,
             |part, text| texts.push((part, text.to_string())),
             |a| attachments.push((a.name, a.content)),
         )

@@ -13,6 +13,7 @@ pub mod spreadsheet;
 pub mod text;
 
 use std::path::Path;
+use std::time::Instant;
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1257};
 
@@ -48,6 +49,39 @@ pub enum Shortfall {
     Capped(String),
     /// Pages with no text to read (a scanned PDF): OCR would be needed.
     NoText(String),
+}
+
+/// What reading one file may cost: the caps every extractor applies as it reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    /// No part of a document is decompressed beyond this many bytes (`--max-extracted-size`).
+    pub max_part: u64,
+    /// Cells read per sheet (`--max-cells`).
+    pub max_cells: u64,
+    /// Bytes of one message or attachment held in memory (`--max-member-size`).
+    pub max_member: u64,
+    /// Memory reading one file may take (`--max-file-memory`): what a file declares it holds
+    /// (string counts, sizes) is checked against it before a parser is trusted with it.
+    pub max_memory: u64,
+    /// When reading must stop (`--max-file-time`).
+    pub deadline: Option<Instant>,
+}
+
+impl Caps {
+    /// Caps for unit tests: 1 MiB parts and members, a million cells, 256 MiB, no deadline.
+    #[cfg(test)]
+    pub(crate) const TEST: Caps = Caps {
+        max_part: 1 << 20,
+        max_cells: 1_000_000,
+        max_member: 1 << 20,
+        max_memory: 256 << 20,
+        deadline: None,
+    };
+
+    /// Whether the deadline has passed.
+    pub fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
 }
 
 /// How to decode a text file.

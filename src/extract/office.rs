@@ -10,7 +10,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
-use super::{ExtractError, Shortfall};
+use super::{Caps, ExtractError, Shortfall};
 
 /// The formats read here (by the format name the sniffer gives).
 pub const FORMATS: &[&str] = &["docx", "docm", "pptx", "pptm", "odt", "odp"];
@@ -25,15 +25,16 @@ enum Dialect {
 }
 
 /// Calls `visit(part, paragraph, text)` for every non-empty paragraph of the document read
-/// from `reader`. No part is decompressed beyond `max_part_bytes`. Returns the parts not read
+/// from `reader`. No part is decompressed beyond `caps.max_part`. Returns the parts not read
 /// to their end; fails if the file is not a readable zip archive or is an
 /// encrypted OpenDocument file.
 pub fn for_each_paragraph<R: Read + Seek>(
     reader: R,
     format: &str,
-    max_part_bytes: u64,
+    caps: &Caps,
     mut visit: impl FnMut(&str, u64, &str),
 ) -> Result<Vec<Shortfall>, ExtractError> {
+    let max_part_bytes = caps.max_part;
     let mut zip = ZipArchive::new(BufReader::new(reader))
         .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
     if odf_encrypted(&mut zip) {

@@ -7,7 +7,7 @@ use std::io::{Read, Seek};
 use encoding_rs::{UTF_16LE, WINDOWS_1252, WINDOWS_1257};
 
 use super::mail::{Attachment, MailPart};
-use super::{ExtractError, Shortfall};
+use super::{Caps, ExtractError, Shortfall};
 
 /// What an OLE compound file holds, judged by its streams.
 pub fn kind<R: Read + Seek>(reader: R) -> Option<&'static str> {
@@ -46,9 +46,10 @@ fn read_stream<R: Read + Seek>(
 /// `Shortfall` (the document is `partial`).
 pub fn for_each_doc_paragraph<R: Read + Seek>(
     reader: R,
-    max: u64,
+    caps: &Caps,
     mut visit: impl FnMut(u64, &str),
 ) -> Result<Vec<Shortfall>, ExtractError> {
+    let max = caps.max_part;
     let mut file = open(reader)?;
     let word = read_stream(&mut file, "/WordDocument", max)
         .ok_or_else(|| ExtractError::Corrupt("no WordDocument stream".into()))?;
@@ -145,9 +146,10 @@ fn text_runs(data: &[u8]) -> String {
 /// numbered from 1.
 pub fn for_each_ppt_text<R: Read + Seek>(
     reader: R,
-    max: u64,
+    caps: &Caps,
     mut visit: impl FnMut(u64, &str),
 ) -> Result<Vec<Shortfall>, ExtractError> {
+    let max = caps.max_part;
     let mut file = open(reader)?;
     if file.exists("/EncryptedSummary") {
         return Err(ExtractError::Encrypted);
@@ -193,10 +195,11 @@ pub fn for_each_ppt_text<R: Read + Seek>(
 /// and each attached file.
 pub fn read_msg<R: Read + Seek>(
     reader: R,
-    max: u64,
+    caps: &Caps,
     mut visit: impl FnMut(MailPart, &str),
     mut attachment: impl FnMut(Attachment),
 ) -> Result<Vec<Shortfall>, ExtractError> {
+    let max = caps.max_member;
     let mut file = open(reader)?;
     let string = |file: &mut cfb::CompoundFile<R>, storage: &str, tag: &str| {
         let unicode = read_stream(file, &format!("{storage}/__substg1.0_{tag}001F"), max)

@@ -6,17 +6,17 @@ use std::io::Read;
 
 use lopdf::{Document, LoadOptions, xref::XrefRecovery};
 
-use super::{ExtractError, Shortfall};
+use super::{Caps, ExtractError, Shortfall};
 
 /// Calls `visit(page, text)` for every page with text. No stream is decompressed beyond
-/// `max_extracted` bytes. Returns what was not read: damaged objects, unreadable text, pages
+/// `caps.max_part` bytes. Returns what was not read: damaged objects, unreadable text, pages
 /// without a text layer.
 pub fn for_each_page<R: Read>(
     reader: R,
-    max_extracted: u64,
+    caps: &Caps,
     mut visit: impl FnMut(u32, &str),
 ) -> Result<Vec<Shortfall>, ExtractError> {
-    let limit = usize::try_from(max_extracted).unwrap_or(usize::MAX);
+    let limit = usize::try_from(caps.max_part).unwrap_or(usize::MAX);
     let options = LoadOptions {
         max_decompressed_size: Some(limit),
         ..LoadOptions::default()

@@ -7,7 +7,7 @@ use std::io::Read;
 
 use encoding_rs::{Encoding, WINDOWS_1257};
 
-use super::{ExtractError, Shortfall};
+use super::{Caps, ExtractError, Shortfall};
 
 /// Destinations whose content is not document text.
 const SKIPPED: &[&str] = &[
@@ -35,13 +35,14 @@ pub fn is_rtf(head: &[u8]) -> bool {
     head.starts_with(b"{\\rtf")
 }
 
-/// Reads an RTF document (at most `max` bytes of it) and hands each line of its text, with its
-/// 1-based number, to `visit`.
+/// Reads an RTF document (at most `caps.max_part` bytes of it) and hands each line of its
+/// text, with its 1-based number, to `visit`.
 pub fn for_each_line<R: Read>(
     reader: R,
-    max: u64,
+    caps: &Caps,
     mut visit: impl FnMut(u64, &str),
 ) -> Result<Vec<Shortfall>, ExtractError> {
+    let max = caps.max_part;
     let (data, over) = super::read_up_to(reader, max)?;
     let mut shortfalls = Vec::new();
     if over {
@@ -365,7 +366,7 @@ mod tests {
     #[test]
     fn lines_are_numbered() {
         let mut lines = Vec::new();
-        for_each_line(&b"{\\rtf1 one\\par\\par three}"[..], 1 << 20, |n, t| {
+        for_each_line(&b"{\\rtf1 one\\par\\par three}"[..], &Caps::TEST, |n, t| {
             lines.push((n, t.to_string()))
         })
         .unwrap();

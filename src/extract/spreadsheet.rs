@@ -7,7 +7,7 @@ use std::io::{BufReader, Read, Seek};
 
 use calamine::{DataType, Ods, Reader, Xls, Xlsb, Xlsx};
 
-use super::{ExtractError, Shortfall};
+use super::{Caps, ExtractError, Shortfall};
 
 /// The spreadsheet formats read here (by the format name the sniffer gives).
 pub const FORMATS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
@@ -16,13 +16,14 @@ pub const FORMATS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 /// number, in the workbook read from `reader`. `header` is the text of the column's header
 /// cell: the first row of the sheet with two or more cells, all of them text (rows above it,
 /// such as a title, and the header row itself are visited without a header). A sheet is read
-/// up to `max_cells` cells. Returns the sheets that could not be read to their end.
+/// up to `caps.max_cells` cells. Returns the sheets that could not be read to their end.
 pub fn for_each_cell<R: Read + Seek>(
     reader: R,
     format: &str,
-    max_cells: u64,
+    caps: &Caps,
     mut visit: impl FnMut(&str, (u32, u32), &str, Option<&str>),
 ) -> Result<Vec<Shortfall>, ExtractError> {
+    let max_cells = caps.max_cells;
     let reader = BufReader::new(reader);
     let mut read = Vec::new();
     // xlsx and xlsb stream their cells through readers of different types with the same API.

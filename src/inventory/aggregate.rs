@@ -334,7 +334,7 @@ mod tests {
     fn children_are_counted_on_the_scan_date_and_recounted_on_the_next_18th_birthday() {
         let rules = crate::detect::RuleSet::builtin().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let key = FingerprintKey::load_or_create(&dir.path().join("k")).unwrap();
+        let key = FingerprintKey::load_or_create(&dir.path().join("k"), false).unwrap();
         // Reference §1.1: born 1 Jan 2015 and 15 Jun 2010 (century digit 2), 16 Nov 1975
         // (§1.7 vector), and a new-format code.
         let text = "personas kods 010115-20007, personas kods 150610-20008, \
@@ -365,7 +365,7 @@ mod tests {
     fn distinct_values_are_counted_once_and_samples_carry_their_fingerprints() {
         let rules = crate::detect::RuleSet::builtin().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let key = FingerprintKey::load_or_create(&dir.path().join("k")).unwrap();
+        let key = FingerprintKey::load_or_create(&dir.path().join("k"), false).unwrap();
         let text = "anna@inbox.lv, juris@delfi.lv, anna@inbox.lv, anna@inbox.lv";
         let mut found = Vec::new();
         rules.detector().scan(text, 0..text.len(), 0, &mut found);

@@ -39,13 +39,24 @@ impl FingerprintKey {
     }
 
     /// Loads the key, creating the file with a random key and owner-only permissions if it
-    /// does not exist.
-    pub fn load_or_create(path: &Path) -> Result<FingerprintKey> {
+    /// does not exist, and saying so on stderr: a new key means that fingerprints stop matching
+    /// those of earlier scans. Its folder is created only for the default key file
+    /// (`create_folder`); a key file named by the user in a folder that does not exist is an
+    /// error, not a new key in a new folder.
+    pub fn load_or_create(path: &Path, create_folder: bool) -> Result<FingerprintKey> {
         match fs::read_to_string(path) {
             Ok(text) => {
                 Self::parse(text.trim()).with_context(|| format!("key file {}", path.display()))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::create(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = Self::create(path, create_folder)?;
+                eprintln!(
+                    "piimap: created a new fingerprint key in {}: keep it to compare later \
+                     scans with this one (fingerprints made under another key do not match)",
+                    path.display()
+                );
+                Ok(key)
+            }
             Err(e) => Err(e).with_context(|| format!("cannot read key file {}", path.display())),
         }
     }
@@ -71,11 +82,20 @@ impl FingerprintKey {
         Ok(FingerprintKey(key))
     }
 
-    fn create(path: &Path) -> Result<FingerprintKey> {
+    fn create(path: &Path, create_folder: bool) -> Result<FingerprintKey> {
         let mut key = [0u8; 32];
         getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness for the key: {e}"))?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            if create_folder {
+                fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            } else if !dir.is_dir() {
+                bail!(
+                    "the key file {} does not exist, and neither does its folder: check the \
+                     path (a new key would not match earlier scans)",
+                    path.display()
+                );
+            }
         }
         let mut options = fs::OpenOptions::new();
         options.write(true).create_new(true);
@@ -115,8 +135,8 @@ mod tests {
     fn key_file_is_created_once_and_private() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub").join("k.key");
-        let a = FingerprintKey::load_or_create(&path).unwrap();
-        let b = FingerprintKey::load_or_create(&path).unwrap();
+        let a = FingerprintKey::load_or_create(&path, true).unwrap();
+        let b = FingerprintKey::load_or_create(&path, false).unwrap();
         assert_eq!(
             a.fingerprint("email", "a@b.lv"),
             b.fingerprint("email", "a@b.lv")
@@ -147,6 +167,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k");
         fs::write(&path, "zz").unwrap();
-        assert!(FingerprintKey::load_or_create(&path).is_err());
+        assert!(FingerprintKey::load_or_create(&path, true).is_err());
+    }
+
+    #[test]
+    fn a_named_key_file_in_a_missing_folder_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nav").join("k.key");
+        let err = FingerprintKey::load_or_create(&path, false).unwrap_err();
+        assert!(err.to_string().contains("neither does its folder"), "{err}");
+        assert!(!dir.path().join("nav").exists());
     }
 }

@@ -742,6 +742,30 @@ pub struct ScanHeader {
     pub options: ScanOptionsRecord,
     /// Rule ids in effect.
     pub rules: Vec<String>,
+    /// Whether reading leaves the files' last-access times as they were.
+    #[serde(default = "AccessTimes::may_change")]
+    pub access_times: AccessTimes,
+}
+
+impl AccessTimes {
+    /// What an inventory written before this field existed is taken to say.
+    fn may_change() -> AccessTimes {
+        AccessTimes::MayChange
+    }
+}
+
+/// Whether a scan leaves files' last-access times as they were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessTimes {
+    /// Every file is opened without updating its access time (Linux, as root: `O_NOATIME`).
+    Unchanged,
+    /// Files owned by the scanning account keep their access time; reading others may update it
+    /// (Linux allows `O_NOATIME` only to a file's owner; under the usual `relatime` mount option
+    /// the time moves at most once a day).
+    UnchangedForOwnFiles,
+    /// Reading may update files' access times (as the file system is mounted).
+    MayChange,
 }
 
 /// The options recorded in the header.

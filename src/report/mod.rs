@@ -78,11 +78,13 @@ impl InventoryWriter {
                     .parent()
                     .filter(|d| !d.as_os_str().is_empty())
                     .unwrap_or(Path::new("."));
+                remove_stale_temps(dir);
                 let temp = tempfile::Builder::new()
-                    .prefix(".piimap-")
+                    .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
                     .suffix(".tmp")
                     .tempfile_in(dir)
                     .with_context(|| format!("cannot create output file in {}", dir.display()))?;
+                remove_on_interrupt(temp.path());
                 Destination::File {
                     temp: BufWriter::with_capacity(OUTPUT_BUFFER, temp),
                     target: target.to_path_buf(),
@@ -229,6 +231,75 @@ impl InventoryWriter {
         }
         Ok(())
     }
+}
+
+/// Temporary inventories are named `.piimap-<pid>-<random>.tmp` beside their target.
+const TEMP_PREFIX: &str = ".piimap-";
+
+/// Files to remove if the scan is interrupted (Ctrl-C, SIGTERM, SIGHUP).
+static ON_INTERRUPT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn remove_on_interrupt(path: &Path) {
+    if let Ok(mut paths) = ON_INTERRUPT.lock() {
+        paths.push(path.to_path_buf());
+    }
+}
+
+/// Ends the program after an interrupt: the temporary inventory is removed (the store, if
+/// any, is left consistent by SQLite), and the exit code is the shell's for a signal, 130.
+pub fn exit_on_interrupt() {
+    let installed = ctrlc::set_handler(|| {
+        if let Ok(paths) = ON_INTERRUPT.lock() {
+            for path in paths.iter() {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        eprintln!("piimap: interrupted; the inventory was not written");
+        std::process::exit(130);
+    });
+    if let Err(e) = installed {
+        eprintln!("piimap: warning: an interrupt will leave the temporary inventory behind: {e}");
+    }
+}
+
+/// Removes the temporary inventories in `dir` left by scans that were killed (whose process is
+/// gone); on systems where that cannot be told, those over a day old.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if !rest.ends_with(".tmp") || pid == std::process::id() || process_alive(pid, &entry) {
+            continue;
+        }
+        let _ = std::fs::remove_file(entry.path());
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32, _entry: &std::fs::DirEntry) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 only asks whether the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32, entry: &std::fs::DirEntry) -> bool {
+    let day = std::time::Duration::from_secs(86_400);
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .map_or(true, |t| t.elapsed().map_or(true, |age| age < day))
 }
 
 /// A CSV writer as Excel opens it in Latvian locales: a UTF-8 byte-order mark, then

@@ -87,7 +87,16 @@ impl TestEnv {
         let temp = tempfile::tempdir().unwrap();
         let root = temp.path().join("share");
         fs::create_dir(&root).unwrap();
+        // The key exists, as on a machine that has scanned before: a new key is announced on
+        // stderr, which tests of quiet output would otherwise see.
         let key = temp.path().join("fingerprint.key");
+        let hex = blake3::hash(temp.path().as_os_str().as_encoded_bytes()).to_hex();
+        fs::write(&key, format!("{hex}\n")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
+        }
         TestEnv { temp, root, key }
     }
 
