@@ -367,6 +367,7 @@ impl<'s> Worker<'s> {
             max_part: options.max_extracted_size,
             max_cells: options.max_cells,
             max_member: options.archives.max_member_size,
+            max_members: options.archives.max_members,
             max_memory: options.max_file_memory,
             deadline: self.deadline,
         }
@@ -573,9 +574,7 @@ impl<'s> Worker<'s> {
             }
         };
         let sniffed = extract::sniff(&self.buf[..filled], path);
-        if self.scanner.options.readers.is_some()
-            && read_by_parser(sniffed, path, &self.buf[..filled])
-        {
+        if self.scanner.options.readers.is_some() && read_by_parser(sniffed, &self.buf[..filled]) {
             drop(file);
             if let Some(outcome) = self.scan_in_reader(&subject, sniffed, out) {
                 return outcome;
@@ -781,7 +780,7 @@ impl<'s> Worker<'s> {
             sniffed => sniffed,
         };
         match sniffed {
-            Sniffed::Text(_) if extract::text_format(name) == "eml" => self.scan_message(
+            Sniffed::Document("eml") => self.scan_message(
                 subject,
                 reader,
                 "eml",
@@ -1053,6 +1052,9 @@ impl<'s> Worker<'s> {
             &mut dyn FnMut(Attachment),
         ) -> Result<Vec<Shortfall>, ExtractError>,
     ) -> FileOutcome {
+        if let Some(too_deep) = self.too_deep(subject, format, "a message") {
+            return too_deep;
+        }
         let caps = self.caps();
         let mut attachments = Vec::new();
         let outcome = self.scan_structured(subject, reader, format, |reader, visit| {
@@ -1075,6 +1077,7 @@ impl<'s> Worker<'s> {
                 &mut |attachment| attachments.push(attachment),
             )
         });
+        let unread_before = std::mem::take(&mut self.members_after_deadline);
         for attachment in attachments {
             let member = Member {
                 name: attachment.name,
@@ -1083,7 +1086,45 @@ impl<'s> Worker<'s> {
             };
             self.scan_member(subject, member, budget, out);
         }
+        let unread = std::mem::replace(&mut self.members_after_deadline, unread_before);
+        let mut outcome = outcome;
+        if unread > 0 {
+            let message = format!("{}: {unread} attachments not read", self.time_message());
+            let record = &mut outcome.record;
+            if matches!(record.status, Status::Complete | Status::Partial) {
+                record.status = Status::Partial;
+                let before = record.reason.take().map(|r| r.message);
+                record.reason = Some(Reason {
+                    code: ReasonCode::LimitExceeded,
+                    message: match before {
+                        Some(before) => format!("{message}; {before}"),
+                        None => message,
+                    },
+                });
+            }
+        }
         outcome
+    }
+
+    /// The record of a container (`what`: an archive, a message) nested deeper than
+    /// `--max-archive-depth`, which is not opened; `None` when it is not that deep.
+    fn too_deep(
+        &self,
+        subject: &Subject<'_>,
+        format: &'static str,
+        what: &str,
+    ) -> Option<FileOutcome> {
+        let max = self.scanner.options.archives.max_depth;
+        if subject.depth() < max {
+            return None;
+        }
+        let message = format!(
+            "{what} nested {} deep: not opened (--max-archive-depth {max})",
+            subject.depth() + 1
+        );
+        let mut outcome = not_scanned(subject, Status::Skipped, ReasonCode::LimitExceeded, message);
+        outcome.record.format = format.into();
+        Some(outcome)
     }
 
     /// Scans an archive's members, each as a file of its own; the archive's own record says
@@ -1097,16 +1138,8 @@ impl<'s> Worker<'s> {
         out: &mut dyn Outcomes,
     ) -> FileOutcome {
         let limits = self.scanner.options.archives;
-        if subject.depth() >= limits.max_depth {
-            let message = format!(
-                "an archive nested {} deep: not opened (--max-archive-depth {})",
-                subject.depth() + 1,
-                limits.max_depth
-            );
-            let mut outcome =
-                not_scanned(subject, Status::Skipped, ReasonCode::LimitExceeded, message);
-            outcome.record.format = format.into();
-            return outcome;
+        if let Some(too_deep) = self.too_deep(subject, format, "an archive") {
+            return too_deep;
         }
         let name = subject.name().to_string_lossy().into_owned();
         let unread_before = std::mem::take(&mut self.members_after_deadline);
@@ -1183,6 +1216,12 @@ impl<'s> Worker<'s> {
             Err(Unread::Corrupt(message)) => {
                 not_scanned(&subject, Status::Error, ReasonCode::Corrupt, message)
             }
+            Err(Unread::Unsupported(message)) => not_scanned(
+                &subject,
+                Status::Skipped,
+                ReasonCode::UnsupportedFormat,
+                message,
+            ),
         };
         // Members' bytes are the container's: counted once, there.
         outcome.bytes_scanned = 0;
@@ -1263,12 +1302,14 @@ pub fn serve_reader(mut input: impl Read, output: impl Write) -> Result<()> {
 
 /// Whether a file sniffed as `sniffed` (first bytes `head`) is read by a parser that is not
 /// piimap's own streaming code: those files are read in reader processes.
-fn read_by_parser(sniffed: Sniffed, name: &Path, head: &[u8]) -> bool {
+fn read_by_parser(sniffed: Sniffed, head: &[u8]) -> bool {
     match sniffed {
-        Sniffed::Text(_) => extract::text_format(name) == "eml" || rtf::is_rtf(head),
+        Sniffed::Text(_) => rtf::is_rtf(head),
         Sniffed::Document(format) => {
-            matches!(format, "pdf" | "ole" | "doc" | "ppt" | "msg" | "xls")
-                || spreadsheet::FORMATS.contains(&format)
+            matches!(
+                format,
+                "pdf" | "eml" | "ole" | "doc" | "ppt" | "msg" | "xls"
+            ) || spreadsheet::FORMATS.contains(&format)
                 || office::FORMATS.contains(&format)
                 || archive::FORMATS.contains(&format)
         }
@@ -1382,6 +1423,13 @@ fn read_status(read: Result<Vec<Shortfall>, ExtractError>) -> (Status, Option<Re
             Status::Error,
             Some(Reason {
                 code: ReasonCode::Corrupt,
+                message,
+            }),
+        ),
+        Err(ExtractError::Capped(message)) => (
+            Status::Skipped,
+            Some(Reason {
+                code: ReasonCode::LimitExceeded,
                 message,
             }),
         ),

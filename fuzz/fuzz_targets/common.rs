@@ -14,6 +14,7 @@ pub const CAPS: Caps = Caps {
     max_part: 64 << 20,
     max_cells: 1_000_000,
     max_member: 64 << 20,
+    max_members: 100_000,
     max_memory: 256 << 20,
     deadline: None,
 };

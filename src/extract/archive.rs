@@ -1,5 +1,8 @@
-//! Archives: zip (stored and deflate), gzip and tar. Each member is read into memory, within
-//! caps that stop zip bombs, and handed to the caller, which scans it as a file of its own.
+//! Archives: zip (stored, deflate, deflate64, bzip2), gzip (every member of a multi-member
+//! file) and tar (ustar, GNU with sparse files, and pre-POSIX v7). Each member is read into
+//! memory, within caps that stop zip bombs, and handed to the caller, which scans it as a file
+//! of its own. Zip members in other methods (implode, LZMA, XZ, Zstandard, PPMd...) are listed
+//! as `unsupported_format`.
 
 use std::io::{self, Read, Seek};
 use std::time::{Duration, UNIX_EPOCH};
@@ -67,6 +70,8 @@ pub enum Unread {
     Capped(String),
     /// The archive could not give it (the parser's message).
     Corrupt(String),
+    /// Stored in a way piimap does not read (a zip compression method).
+    Unsupported(String),
 }
 
 /// Reads the members of the archive `reader` holds (`format` from [`FORMATS`]; `name` is the
@@ -90,7 +95,9 @@ pub fn for_each_member<R: Read + Seek>(
                 .seek(io::SeekFrom::End(0))
                 .and_then(|n| reader.rewind().map(|()| n))
                 .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
-            let mut decoder = flate2::read::GzDecoder::new(reader);
+            // A gzip file may hold several members one after another (`cat a.gz b.gz`,
+            // appending log rotators): together they are the content.
+            let mut decoder = flate2::read::MultiGzDecoder::new(reader);
             let member_name = decoder
                 .header()
                 .and_then(|h| h.filename())
@@ -155,6 +162,9 @@ fn zip_members<R: Read + Seek>(
         } else {
             match archive.by_index(i) {
                 Ok(mut file) => read_capped(&mut file, Some(compressed), limits, budget),
+                Err(zip::result::ZipError::UnsupportedArchive(m)) => Err(Unread::Unsupported(
+                    format!("stored in a way piimap does not read: {m}"),
+                )),
                 Err(e) => Err(Unread::Corrupt(e.to_string())),
             }
         };
@@ -183,7 +193,10 @@ fn tar_members<R: Read>(
             Ok(e) => e,
             Err(e) => return Ok(vec![Shortfall::Unreadable(format!("tar: {e}"))]),
         };
-        if !entry.header().entry_type().is_file() {
+        // Regular files of every tar dialect: `0` and pre-POSIX `\0`, contiguous `7`, GNU
+        // sparse `S` (its holes read as zeros). Directories, links and devices hold no data.
+        let kind = entry.header().entry_type();
+        if !(kind.is_file() || kind.is_contiguous() || kind.is_gnu_sparse()) {
             continue;
         }
         files += 1;
@@ -227,6 +240,19 @@ fn read_capped(
             Ok(0) => return Ok(out),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+                let method = e.get_ref().and_then(|inner| match inner.downcast_ref() {
+                    Some(zip::result::ZipError::CompressionMethodNotSupported(m)) => Some(*m),
+                    _ => None,
+                });
+                return Err(Unread::Unsupported(match method {
+                    Some(m) => format!(
+                        "compressed with zip method {m} ({}), which piimap does not read",
+                        zip_method_name(m)
+                    ),
+                    None => format!("stored in a way piimap does not read: {e}"),
+                }));
+            }
             Err(e) => return Err(Unread::Corrupt(e.to_string())),
         };
         out.extend_from_slice(&chunk[..n]);
@@ -253,6 +279,61 @@ fn read_capped(
                 "the file's decompressed bytes ran over --max-archive-bytes".into(),
             ));
         }
+    }
+}
+
+/// Whether `head` starts with a pre-POSIX (v7) tar header, which has no `ustar` magic: a
+/// NUL-terminated name, octal size and time fields, and a checksum that matches.
+pub fn is_v7_tar(head: &[u8]) -> bool {
+    let Some(header) = head.get(..512) else {
+        return false;
+    };
+    let octal = |field: &[u8]| -> Option<u64> {
+        let digits = std::str::from_utf8(field)
+            .ok()?
+            .trim_matches(|c: char| c == '\0' || c == ' ');
+        if digits.is_empty() {
+            return None;
+        }
+        u64::from_str_radix(digits, 8).ok()
+    };
+    if header[0] == 0 || !header[..100].contains(&0) {
+        return false;
+    }
+    let (Some(stored), Some(_size)) = (octal(&header[148..156]), octal(&header[124..136])) else {
+        return false;
+    };
+    // The checksum is the byte sum of the header with its own field read as spaces.
+    let sum: u64 = header
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
+        .sum();
+    sum == stored
+}
+
+/// The name of a zip compression method (APPNOTE 4.4.5).
+fn zip_method_name(method: u16) -> &'static str {
+    match method {
+        1 => "shrink",
+        2..=5 => "reduce",
+        6 => "implode",
+        10 => "PKWARE DCL implode",
+        12 => "bzip2",
+        14 => "LZMA",
+        93 => "Zstandard",
+        95 => "XZ",
+        96 => "JPEG",
+        97 => "WavPack",
+        98 => "PPMd",
+        99 => "AES",
+        _ => "unknown",
     }
 }
 

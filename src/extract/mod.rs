@@ -38,6 +38,8 @@ pub enum ExtractError {
     Encrypted,
     /// Not readable (truncated, corrupt); the parser's message.
     Corrupt(String),
+    /// Not read at all because a cap forbids it (the message names the cap).
+    Capped(String),
 }
 
 /// A part of a structured document that was not read to its end.
@@ -60,6 +62,8 @@ pub struct Caps {
     pub max_cells: u64,
     /// Bytes of one message or attachment held in memory (`--max-member-size`).
     pub max_member: u64,
+    /// Members of one archive, attachments of one message (`--max-archive-members`).
+    pub max_members: usize,
     /// Memory reading one file may take (`--max-file-memory`): what a file declares it holds
     /// (string counts, sizes) is checked against it before a parser is trusted with it.
     pub max_memory: u64,
@@ -74,6 +78,7 @@ impl Caps {
         max_part: 1 << 20,
         max_cells: 1_000_000,
         max_member: 1 << 20,
+        max_members: 1000,
         max_memory: 256 << 20,
         deadline: None,
     };
@@ -174,8 +179,12 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
             Sniffed::Binary(name)
         };
     }
-    if head.get(257..262) == Some(b"ustar") {
+    if head.get(257..262) == Some(b"ustar") || archive::is_v7_tar(head) {
         return Sniffed::Document("tar");
+    }
+    if extension(path).as_deref() == Some("eml") || mail::looks_like_message(head) {
+        // Before the NUL count: a message with a raw binary (UTF-16) part is still a message.
+        return Sniffed::Document("eml");
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
         return Sniffed::Binary("mp4");
@@ -249,7 +258,6 @@ pub fn text_format(path: &Path) -> &'static str {
         Some("html" | "htm" | "xhtml") => "html",
         Some("xml") => "xml",
         Some("json" | "jsonl" | "ndjson") => "json",
-        Some("eml") => "eml",
         Some("rtf") => "rtf",
         _ => "text",
     }

@@ -127,3 +127,155 @@ pub fn xlsx_declaring_strings(unique_count: &str, first: &str) -> Vec<u8> {
     };
     xlsx(&[sheet], Some(&shared_strings(unique_count, &[first])))
 }
+
+/// Gzip members one after another (`cat a.gz b.gz`): together, one file's content.
+pub fn gzip_members(members: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for member in members {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(member).unwrap();
+        out.extend(gz.finish().unwrap());
+    }
+    out
+}
+
+/// A tar of one `(name, content)` member of entry type `kind` (`b'0'`, `b'7'`...).
+pub fn tar_of(kind: u8, name: &str, content: &[u8]) -> Vec<u8> {
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_ustar();
+    header.set_size(content.len() as u64);
+    header.set_mode(0o644);
+    header.set_entry_type(tar::EntryType::new(kind));
+    header.set_mtime(1_700_000_000);
+    header.set_path(name).unwrap();
+    header.set_cksum();
+    tar.append(&header, content).unwrap();
+    tar.into_inner().unwrap()
+}
+
+/// Writes an octal field (NUL-terminated) into a tar header.
+fn octal(field: &mut [u8], value: u64) {
+    let text = format!("{value:0width$o}\0", width = field.len() - 1);
+    field.copy_from_slice(text.as_bytes());
+}
+
+/// Sets a raw tar header's checksum.
+fn checksum(header: &mut [u8; 512]) {
+    header[148..156].fill(b' ');
+    let sum: u64 = header.iter().map(|&b| u64::from(b)).sum();
+    let text = format!("{sum:06o}\0 ");
+    header[148..156].copy_from_slice(text.as_bytes());
+}
+
+/// A pre-POSIX (v7) tar: no `ustar` magic, type `\0`.
+pub fn v7_tar(name: &str, content: &[u8]) -> Vec<u8> {
+    let mut header = [0u8; 512];
+    header[..name.len()].copy_from_slice(name.as_bytes());
+    octal(&mut header[100..108], 0o644);
+    octal(&mut header[108..116], 0);
+    octal(&mut header[116..124], 0);
+    octal(&mut header[124..136], content.len() as u64);
+    octal(&mut header[136..148], 1_700_000_000);
+    checksum(&mut header);
+    let mut out = header.to_vec();
+    out.extend_from_slice(content);
+    out.resize(out.len().div_ceil(512) * 512 + 1024, 0);
+    out
+}
+
+/// A GNU sparse tar member (`S`): `text` repeated into 96 KiB of data, then a hole of 4 KiB
+/// (a sparse log).
+pub fn gnu_sparse_tar(name: &str, text: &[u8]) -> Vec<u8> {
+    const DATA: u64 = 96 << 10;
+    const REAL: u64 = DATA + 4096;
+    let mut header = [0u8; 512];
+    header[..name.len()].copy_from_slice(name.as_bytes());
+    octal(&mut header[100..108], 0o644);
+    octal(&mut header[108..116], 0);
+    octal(&mut header[116..124], 0);
+    octal(&mut header[124..136], DATA);
+    octal(&mut header[136..148], 1_700_000_000);
+    header[156] = b'S';
+    header[257..265].copy_from_slice(b"ustar  \0");
+    // Sparse entries: the data at 0, then the end (nothing at REAL); the real size.
+    octal(&mut header[386..398], 0);
+    octal(&mut header[398..410], DATA);
+    octal(&mut header[410..422], REAL);
+    octal(&mut header[422..434], 0);
+    octal(&mut header[483..495], REAL);
+    checksum(&mut header);
+    let mut data: Vec<u8> = text.iter().copied().cycle().take(DATA as usize).collect();
+    data.truncate(DATA as usize);
+    let mut out = header.to_vec();
+    out.extend(data);
+    out.extend([0u8; 1024]);
+    out
+}
+
+/// A zip of one member compressed with zip method number `method` (the deflated data is
+/// kept: deflate64 reads it, since a stream without deflate64's long codes is both).
+pub fn zip_with_method(name: &str, content: &[u8], method: u16) -> Vec<u8> {
+    let mut zip = zip_of(&[(name, content)]);
+    let mut patched = 0;
+    for at in 0..zip.len().saturating_sub(4) {
+        let signature = &zip[at..at + 4];
+        let field = match signature {
+            b"PK\x03\x04" => at + 8,
+            b"PK\x01\x02" => at + 10,
+            _ => continue,
+        };
+        zip[field..field + 2].copy_from_slice(&method.to_le_bytes());
+        patched += 1;
+    }
+    assert_eq!(patched, 2);
+    zip
+}
+
+/// An e-mail message with `headers` (CRLF added) and a text body.
+pub fn eml(headers: &[&str], body: &str) -> Vec<u8> {
+    let mut text = String::new();
+    for h in headers {
+        text.push_str(h);
+        text.push_str("\r\n");
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+    text.into_bytes()
+}
+
+/// A message holding a message holding a message... `depth` levels deep; the innermost one
+/// holds the personal code.
+pub fn nested_messages(depth: usize) -> Vec<u8> {
+    let mut message = String::from(
+        "From: a@piemers.lv\r\nTo: b@piemers.lv\r\nSubject: iekseja\r\n\r\npersonas kods 161175-19997\r\n",
+    );
+    for d in 1..=depth {
+        message = format!(
+            "From: x{d}@piemers.lv\r\nTo: y@piemers.lv\r\nSubject: limenis {d}\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"b{d}\"\r\n\r\n--b{d}\r\nContent-Type: text/plain\r\n\r\n\
+             limenis {d}\r\n--b{d}\r\nContent-Type: message/rfc822\r\n\r\n{message}\r\n--b{d}--\r\n"
+        );
+    }
+    message.into_bytes()
+}
+
+/// A message with `count` attachments all named `a.txt`, the last holding a personal code.
+pub fn many_attachments(count: usize) -> Vec<u8> {
+    let mut text = String::from(
+        "From: a@piemers.lv\r\nTo: b@piemers.lv\r\nSubject: daudz\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsk.\r\n",
+    );
+    for i in 0..count {
+        let body = if i + 1 == count {
+            "personas kods 161175-19997"
+        } else {
+            "nekas"
+        };
+        text.push_str(&format!(
+            "--b\r\nContent-Type: text/plain; name=\"a.txt\"\r\nContent-Disposition: attachment; \
+             filename=\"a.txt\"\r\n\r\n{body}\r\n"
+        ));
+    }
+    text.push_str("--b--\r\n");
+    text.into_bytes()
+}
