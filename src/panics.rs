@@ -14,7 +14,7 @@ pub fn install_hook() {
     std::panic::set_hook(Box::new(|info| {
         let at = info
             .location()
-            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+            .map(|l| format!("{}:{}:{}", crate_relative(l.file()), l.line(), l.column()));
         eprintln!(
             "piimap: internal error at {} (a bug: please report it; the file being read is \
              listed as internal_error)",
@@ -27,7 +27,35 @@ pub fn install_hook() {
     }));
 }
 
+/// A dependency's source path from its crate folder on (`calamine-0.38.0/src/cfb.rs`), not the
+/// build machine's registry path; piimap's own paths as they are (`src/scan.rs`).
+fn crate_relative(file: &str) -> &str {
+    match file.find("/registry/src/") {
+        Some(at) => {
+            let rest = &file[at + "/registry/src/".len()..];
+            rest.split_once('/').map_or(rest, |(_index, path)| path)
+        }
+        None => file,
+    }
+}
+
 /// Where the calling thread last panicked, if the hook saw it.
 pub fn last_location() -> Option<String> {
     LAST.with(|last| last.borrow_mut().take())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependency_paths_start_at_their_crate() {
+        assert_eq!(
+            crate_relative(
+                "/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/calamine-0.38.0/src/cfb.rs"
+            ),
+            "calamine-0.38.0/src/cfb.rs"
+        );
+        assert_eq!(crate_relative("src/scan.rs"), "src/scan.rs");
+    }
 }

@@ -5,12 +5,15 @@ pub mod archive;
 pub mod delimited;
 pub mod mail;
 pub mod metadata;
+pub mod ods;
 pub mod office;
 pub mod ole;
 pub mod pdf;
 pub mod rtf;
 pub mod spreadsheet;
 pub mod text;
+pub mod xlsx;
+mod xml;
 
 use std::path::Path;
 use std::time::Instant;

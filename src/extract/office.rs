@@ -75,7 +75,7 @@ pub fn for_each_paragraph<R: Read + Seek>(
 
 /// An encrypted OpenDocument file keeps its zip structure but lists `encryption-data` for its
 /// parts in the manifest.
-fn odf_encrypted<R: Read + Seek>(zip: &mut ZipArchive<R>) -> bool {
+pub(super) fn odf_encrypted<R: Read + Seek>(zip: &mut ZipArchive<R>) -> bool {
     let Ok(manifest) = zip.by_name("META-INF/manifest.xml") else {
         return false;
     };

@@ -279,3 +279,49 @@ pub fn many_attachments(count: usize) -> Vec<u8> {
     text.push_str("--b--\r\n");
     text.into_bytes()
 }
+
+/// The committed `darbinieki.xls` with its first sheet's DIMENSIONS record declaring `rows` x
+/// `cols` (calamine reserved that many cells up front, and aborted).
+pub fn xls_declaring(rows: u32, cols: u16) -> Vec<u8> {
+    let mut xls =
+        std::fs::read(super::repo().join("tests/fixtures/spreadsheets/darbinieki.xls")).unwrap();
+    let at = xls
+        .windows(4)
+        .position(|w| w == b"\x00\x02\x0e\x00")
+        .expect("a BIFF8 DIMENSIONS record");
+    xls[at + 8..at + 12].copy_from_slice(&rows.to_le_bytes());
+    xls[at + 14..at + 16].copy_from_slice(&cols.to_le_bytes());
+    xls
+}
+
+/// The committed `darbinieki.xls` cut to its first `len` bytes.
+pub fn truncated_xls(len: usize) -> Vec<u8> {
+    let mut xls =
+        std::fs::read(super::repo().join("tests/fixtures/spreadsheets/darbinieki.xls")).unwrap();
+    xls.truncate(len);
+    xls
+}
+
+/// An ods whose `content.xml` is `tables` (inside the usual wrapper).
+pub fn ods(tables: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+    );
+    zip_of(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+/// An ods of `rows` rows, each a row of 16,384 repeated empty cells and one with content
+/// after them (an 18 KB file once grew past 9 GB).
+pub fn ods_repeating(rows: usize) -> Vec<u8> {
+    let row = r#"<table:table-row><table:table-cell table:number-columns-repeated="16384"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#;
+    ods(&format!(
+        r#"<table:table table:name="Lapa1"><table:table-row><table:table-cell office:value-type="string"><text:p>personas kods 161175-19997</text:p></table:table-cell></table:table-row>{}</table:table>"#,
+        row.repeat(rows)
+    ))
+}
