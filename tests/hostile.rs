@@ -429,3 +429,174 @@ fn workbook_parts_are_held_to_the_extraction_cap() {
             .contains("--max-extracted-size")
     );
 }
+
+/// Regression: a 306 KB PDF whose content stream inflated to 200 MB of `0 0 m` operators grew
+/// past 9 GB (lopdf decoded every operator); a 31 KB one took 1.95 GB. (Here 60 MB.)
+#[test]
+fn a_content_stream_of_millions_of_operators_costs_time_not_memory() {
+    let mut content = pdf_lines(&["personas kods 161175-19997"]);
+    content.extend(b"0 0 m\n".repeat(10 << 20));
+    let env = TestEnv::new();
+    env.write("celi.pdf", pdf_pages(&[content], &[], ""));
+    let mut cmd = env.command();
+    cmd.arg("scan")
+        .arg(&env.root)
+        .args(["--format", "jsonl", "-q", "-j", "1"]);
+    let (scan, cost) = run_measured(cmd);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    assert!(scan.kind("celi.pdf", "lv_personal_code").is_some());
+    if cfg!(target_os = "linux") {
+        assert!(cost.peak_rss < 150 << 20, "{}", cost.peak_rss);
+    }
+}
+
+/// Regression: a PDF of 20,000 empty pages ran 160-200 s despite `--max-file-time 10s`
+/// (looking each page up was quadratic, and the deadline was not checked there).
+#[test]
+fn many_pages_are_read_in_linear_time_under_the_deadline() {
+    let pages: Vec<Vec<u8>> = (0..20_000).map(|_| b"q Q\n".to_vec()).collect();
+    let mut last = pages;
+    *last.last_mut().unwrap() = pdf_lines(&["personas kods 161175-19997"]);
+    let book = pdf_pages(&last, &[], "");
+    let started = std::time::Instant::now();
+    let scan = scan_with_ordinary(&[("lapas.pdf", book.clone())], &[]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    let rec = scan.assert_cut(
+        "lapas.pdf",
+        "partial",
+        "no_text_layer",
+        "19999 of 20000 pages",
+    );
+    assert!(
+        rec["reason"]["message"].as_str().unwrap().len() < 400,
+        "{rec}"
+    );
+    assert!(scan.kind("lapas.pdf", "lv_personal_code").is_some());
+    let stopped = scan_with_ordinary(&[("lapas.pdf", book)], &["--max-file-time", "1ms"]);
+    let rec = stopped.file("lapas.pdf");
+    assert_eq!(rec["reason"]["code"], "limit_exceeded", "{rec}");
+}
+
+/// Regression: a Pages node listing itself hid the text page (status `complete`); text in a
+/// form XObject was not read; a Type0 font whose `/Encoding` is an embedded CMap gave no text
+/// although it has a ToUnicode map; adjacent text runs were glued (two table cells became one
+/// 16-digit card, an IBAN after its label was missed).
+#[test]
+fn pdf_layouts_from_real_documents_are_read() {
+    // A page tree whose root lists itself before the page.
+    let looped = pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [2 0 R 4 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Contents 5 0 R /Resources << /Font << /F1 3 0 R >> >> >>"
+            .to_vec(),
+        pdf_stream("", &pdf_lines(&["personas kods 161175-19997"]), true),
+    ]);
+    // Text only inside a form XObject (as OCR sandwiches and stamps have it).
+    let form_text = pdf_lines(&["e-pasts anna.berzina@piemers.lv"]);
+    let form = pdf_pages(
+        &[b"q 1 0 0 1 0 0 cm /Fm1 Do Q\n".to_vec()],
+        &[pdf_stream(
+            "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>",
+            &form_text,
+            true,
+        )],
+        "/XObject << /Fm1 6 0 R >>",
+    );
+    // A Type0 font with an embedded CMap as its encoding and a ToUnicode map.
+    let to_unicode = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+3 beginbfrange <0001> <000A> <0030> <000B> <000B> <002D> <000C> <0025> <0061> endbfrange\n\
+endcmap CMapName currentdict /CMap defineresource pop end end"
+        .to_vec();
+    let encoding_cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+/CMapName /Custom def /CMapType 1 def\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+1 begincidrange <0000> <FFFF> 0 endcidrange\n\
+endcmap CMapName currentdict /CMap defineresource pop end end"
+        .to_vec();
+    // "161175-19997": codes 0001..000A are digits 0..9 (0001 = '0'), 000B is '-'.
+    let code: String = "161175-19997"
+        .chars()
+        .map(|c| match c {
+            '-' => "000B".to_string(),
+            d => format!("{:04X}", d.to_digit(10).unwrap() + 1),
+        })
+        .collect();
+    let type0 = pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F9 5 0 R >> >> >>"
+            .to_vec(),
+        pdf_stream(
+            "",
+            format!("BT /F9 12 Tf 72 770 Td (personas kods ) Tj <{code}> Tj ET").as_bytes(),
+            true,
+        ),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Custom /Encoding 6 0 R /DescendantFonts [7 0 R] /ToUnicode 8 0 R >>".to_vec(),
+        pdf_stream("/Type /CMap /CMapName /Custom", &encoding_cmap, true),
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Custom /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 500 >>".to_vec(),
+        pdf_stream("", &to_unicode, true),
+    ]);
+    // Two table cells side by side, and an IBAN placed after its label.
+    let cells = pdf_pages(
+        &[
+            b"BT /F1 10 Tf 72 700 Td (4111 1111) Tj 120 0 Td (1111 1111) Tj ET\n\
+BT /F1 10 Tf 72 680 Td (Konts:) Tj 40 0 Td (LV80BANK0000435195001) Tj ET\n"
+                .to_vec(),
+        ],
+        &[],
+        "",
+    );
+    let scan = scan_with_ordinary(
+        &[
+            ("cilpa.pdf", looped),
+            ("forma.pdf", form),
+            ("type0.pdf", type0),
+            ("tabula.pdf", cells),
+        ],
+        &[],
+    );
+    assert_eq!(scan.code, 0, "{}\n{}", scan.stderr, scan.stdout);
+    assert!(
+        scan.kind("cilpa.pdf", "lv_personal_code").is_some(),
+        "{}",
+        scan.stdout
+    );
+    assert!(scan.kind("forma.pdf", "email").is_some(), "{}", scan.stdout);
+    assert!(
+        scan.kind("type0.pdf", "lv_personal_code").is_some(),
+        "{}",
+        scan.stdout
+    );
+    assert!(
+        scan.kind("tabula.pdf", "payment_card").is_none(),
+        "{}",
+        scan.stdout
+    );
+    assert!(scan.kind("tabula.pdf", "iban").is_some(), "{}", scan.stdout);
+}
+
+/// Regression: a PDF stream over the decompression cap was `corrupt` ("couldn't decompress
+/// stream"); a cap is `limit_exceeded`.
+#[test]
+fn a_pdf_stream_over_the_cap_is_a_cap_not_damage() {
+    let mut content = pdf_lines(&["personas kods 161175-19997"]);
+    content.extend(b"0 0 m\n".repeat(1 << 20));
+    let scan = scan_with_ordinary(
+        &[("liela.pdf", pdf_pages(&[content], &[], ""))],
+        &["--max-extracted-size", "1M"],
+    );
+    let rec = scan.assert_cut(
+        "liela.pdf",
+        "partial",
+        "limit_exceeded",
+        "--max-extracted-size",
+    );
+    assert_eq!(rec["format"], "pdf");
+    assert!(scan.kind("liela.pdf", "lv_personal_code").is_some());
+}

@@ -9,6 +9,7 @@ pub mod ods;
 pub mod office;
 pub mod ole;
 pub mod pdf;
+mod pdf_content;
 pub mod rtf;
 pub mod spreadsheet;
 pub mod text;

@@ -325,3 +325,90 @@ pub fn ods_repeating(rows: usize) -> Vec<u8> {
         row.repeat(rows)
     ))
 }
+
+/// A PDF of `objects` (numbered from 1; object 1 must be the catalog), with a correct
+/// cross-reference table.
+pub fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend(body);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// A stream object: `dict` entries (without `Length`), and `content`, Flate-compressed if
+/// `compress`.
+pub fn pdf_stream(dict: &str, content: &[u8], compress: bool) -> Vec<u8> {
+    let (data, filter) = if compress {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(content).unwrap();
+        (z.finish().unwrap(), " /Filter /FlateDecode")
+    } else {
+        (content.to_vec(), "")
+    };
+    let mut out = format!("<< {dict}{filter} /Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend(data);
+    out.extend(b"\nendstream");
+    out
+}
+
+/// The usual objects of a PDF whose pages are `contents` (each page's content stream,
+/// Flate-compressed), in Helvetica: catalog (1), pages (2), font (3), then each page and its
+/// content. `extra` objects follow, numbered from `4 + 2 * pages`.
+pub fn pdf_pages(contents: &[Vec<u8>], extra: &[Vec<u8>], resources_extra: &str) -> Vec<u8> {
+    let first_page = 4;
+    let kids: Vec<String> = (0..contents.len())
+        .map(|i| format!("{} 0 R", first_page + 2 * i))
+        .collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            contents.len()
+        )
+        .into_bytes(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+    ];
+    for (i, content) in contents.iter().enumerate() {
+        let page = first_page + 2 * i;
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {} 0 R \
+                 /Resources << /Font << /F1 3 0 R >> {resources_extra} >> >>",
+                page + 1
+            )
+            .into_bytes(),
+        );
+        objects.push(pdf_stream("", content, true));
+    }
+    objects.extend(extra.iter().cloned());
+    pdf(&objects)
+}
+
+/// A page content stream showing `lines` in Helvetica 12, one per line.
+pub fn pdf_lines(lines: &[&str]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 12 Tf 72 770 Td 14 TL\n");
+    for line in lines {
+        content.push_str(&format!("({line}) Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    content.into_bytes()
+}
