@@ -490,7 +490,28 @@ impl<'s> Worker<'s> {
     ) -> FileOutcome {
         self.format = "unknown";
         let scanned = catch_unwind(AssertUnwindSafe(|| self.scan_file(path, meta, out)));
-        scanned.unwrap_or_else(|_| self.panicked(&Subject::on_disk(path, meta.as_ref().ok())))
+        let mut outcome = scanned
+            .unwrap_or_else(|_| self.panicked(&Subject::on_disk(path, meta.as_ref().ok())));
+        self.scrub(&mut outcome);
+        outcome
+    }
+
+    /// Scrubs a record's reason of what a parser may have quoted from the file (an attribute's
+    /// value, a cell's text, a tag): quoted spans become `…`, and every value the rules find
+    /// in what is left is replaced by its kind (`[lv_personal_code]`).
+    fn scrub(&mut self, outcome: &mut FileOutcome) {
+        let Some(reason) = &mut outcome.record.reason else {
+            return;
+        };
+        let mut text = unquoted(&reason.message);
+        self.findings.clear();
+        self.detector
+            .scan(&text, 0..text.len(), 0, &mut self.findings);
+        let rules = self.scanner.rules.rules();
+        for f in self.findings.drain(..).rev() {
+            text.replace_range(f.span, &format!("[{}]", rules[f.rule].kind));
+        }
+        reason.message = text;
     }
 
     /// The record of a subject whose scan panicked (a bug in piimap or in a parser). The
@@ -796,6 +817,30 @@ impl<'s> Worker<'s> {
                 })
             }
             Sniffed::Text(encoding) => self.scan_text(subject, reader, filled, encoding),
+            Sniffed::Utf32(big_endian) => {
+                let head = self.buf[4.min(filled)..filled].to_vec();
+                let mut utf8 = text::Utf32Reader::new(io::Cursor::new(head).chain(reader), big_endian);
+                let filled = match text::read_full(&mut utf8, &mut self.buf) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        return not_scanned(
+                            subject,
+                            Status::Error,
+                            reason_for_io(e.kind()),
+                            e.to_string(),
+                        );
+                    }
+                };
+                let encoding = extract::TextEncoding {
+                    encoding: encoding_rs::UTF_8,
+                    bom_len: 0,
+                    fallback: None,
+                };
+                let mut outcome = self.scan_text(subject, utf8, filled, encoding);
+                let name = if big_endian { "UTF-32BE" } else { "UTF-32LE" };
+                outcome.record.encoding = Some(name.into());
+                outcome
+            }
             Sniffed::Document(format) if spreadsheet::FORMATS.contains(&format) => self
                 .scan_structured(subject, reader, format, |reader, visit| {
                     spreadsheet::for_each_cell(
@@ -1225,7 +1270,9 @@ impl<'s> Worker<'s> {
         };
         // Members' bytes are the container's: counted once, there.
         outcome.bytes_scanned = 0;
-        out.push(self.time_capped(outcome));
+        let mut outcome = self.time_capped(outcome);
+        self.scrub(&mut outcome);
+        out.push(outcome);
     }
 }
 
@@ -1300,11 +1347,42 @@ pub fn serve_reader(mut input: impl Read, output: impl Write) -> Result<()> {
     Ok(())
 }
 
+/// `message` with the inside of every quoted span (`'...'`, `"..."`, `` `...` ``) replaced by
+/// `…`: parsers quote the text they stumbled on.
+fn unquoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quote: Option<char> = None;
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                // An apostrophe inside a word (`can't`) opens nothing.
+                let opens = matches!(c, '"' | '`')
+                    || (c == '\'' && !out[..out.len() - 1].ends_with(char::is_alphanumeric));
+                if opens {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    if quote.is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// Whether a file sniffed as `sniffed` (first bytes `head`) is read by a parser that is not
 /// piimap's own streaming code: those files are read in reader processes.
 fn read_by_parser(sniffed: Sniffed, head: &[u8]) -> bool {
     match sniffed {
         Sniffed::Text(_) => rtf::is_rtf(head),
+        Sniffed::Utf32(_) => false,
         Sniffed::Document(format) => {
             matches!(
                 format,
@@ -1320,7 +1398,7 @@ fn read_by_parser(sniffed: Sniffed, head: &[u8]) -> bool {
 /// The format name a sniffed subject is recorded under until its reader says more.
 fn sniffed_format(sniffed: Sniffed, name: &Path) -> &'static str {
     match sniffed {
-        Sniffed::Text(_) => extract::text_format(name),
+        Sniffed::Text(_) | Sniffed::Utf32(_) => extract::text_format(name),
         Sniffed::Document(f) | Sniffed::Encrypted(f) | Sniffed::Binary(f) => f,
     }
 }
@@ -1565,7 +1643,7 @@ fn not_text_outcome(subject: &Subject<'_>, sniffed: Sniffed) -> FileOutcome {
             f,
             format!("{f} content holds no text to scan"),
         ),
-        Sniffed::Text(_) | Sniffed::Encrypted(_) => {
+        Sniffed::Text(_) | Sniffed::Utf32(_) | Sniffed::Encrypted(_) => {
             unreachable!("scanned or reported by the caller")
         }
     };
@@ -1711,6 +1789,16 @@ mod tests {
             .recv_timeout(Duration::from_secs(5))
             .expect("open blocked on a FIFO");
         assert_eq!(opened.unwrap_err().kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn quoted_text_is_left_out_of_messages() {
+        assert_eq!(
+            unquoted("Unrecognized attribute value '010180-12347' for \"r\""),
+            "Unrecognized attribute value '…' for \"…\""
+        );
+        assert_eq!(unquoted("can't read `x"), "can't read `…");
+        assert_eq!(unquoted("no quotes here"), "no quotes here");
     }
 
     #[test]

@@ -600,3 +600,55 @@ fn a_pdf_stream_over_the_cap_is_a_cap_not_damage() {
     assert_eq!(rec["format"], "pdf");
     assert!(scan.kind("liela.pdf", "lv_personal_code").is_some());
 }
+
+/// Regression: a 40 MB RTF of nested `{` took 848 MB (16 bytes per open group, never capped).
+#[test]
+fn deep_rtf_groups_cost_no_memory_per_brace() {
+    let mut rtf = b"{\\rtf1\\ansi personas kods 161175-19997 ".to_vec();
+    rtf.extend(std::iter::repeat_n(b'{', 40 << 20));
+    let env = TestEnv::new();
+    env.write("dzilš.rtf", rtf);
+    let mut cmd = env.command();
+    cmd.arg("scan").arg(&env.root).args(["--format", "jsonl", "-q", "-j", "1"]);
+    let (scan, cost) = run_measured(cmd);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    assert!(scan.kind("dzilš.rtf", "lv_personal_code").is_some());
+    if cfg!(target_os = "linux") {
+        assert!(cost.peak_rss < 250 << 20, "{}", cost.peak_rss);
+    }
+}
+
+/// Regression: UTF-32 text with a BOM was `binary` (big-endian) or complete-and-empty
+/// (little-endian).
+#[test]
+fn utf32_text_is_read() {
+    let text = "Vārds: Jānis, personas kods 161175-19997\n";
+    let le: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(text.chars().flat_map(|c| (c as u32).to_le_bytes()))
+        .collect();
+    let be: Vec<u8> = [0, 0, 0xFE, 0xFF]
+        .into_iter()
+        .chain(text.chars().flat_map(|c| (c as u32).to_be_bytes()))
+        .collect();
+    let scan = scan_with_ordinary(&[("le.txt", le), ("be.txt", be)], &[]);
+    for (file, encoding) in [("le.txt", "UTF-32LE"), ("be.txt", "UTF-32BE")] {
+        let rec = scan.file(file);
+        assert_eq!(rec["encoding"], encoding, "{rec}");
+        let code = scan.kind(file, "lv_personal_code").unwrap();
+        assert_eq!(code["samples"][0]["location"]["column"], 29, "{rec}");
+    }
+}
+
+/// Regression: parser messages put raw values into `reason.message`: an e-mail address from a
+/// docx's bad end tag, a personal code quoted by a parser.
+#[test]
+fn parser_messages_never_carry_a_raw_value() {
+    let body = "<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>x</janis.berzins@piemers.lv></w:p></w:body></w:document>";
+    let docx = zip_of(&[("word/document.xml", body.as_bytes())]);
+    let scan = scan_with_ordinary(&[("bojats.docx", docx)], &[]);
+    let rec = scan.file("bojats.docx");
+    assert_ne!(rec["status"], "complete", "{rec}");
+    let everything = format!("{}{}", scan.stdout, scan.stderr);
+    assert!(!everything.contains("janis"), "{everything}");
+}

@@ -26,6 +26,9 @@ use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1257};
 pub enum Sniffed {
     /// Text; how to decode it.
     Text(TextEncoding),
+    /// UTF-32 text with a byte-order mark (big-endian if `true`), which encoding_rs does not
+    /// decode: read through [`text::Utf32Reader`].
+    Utf32(bool),
     /// A document, workbook, message or archive format: read by its own extractor, or listed
     /// as `unsupported_format` when piimap has none for it.
     Document(&'static str),
@@ -162,6 +165,13 @@ pub fn read_up_to(reader: impl std::io::Read, max: u64) -> Result<(Vec<u8>, bool
 
 /// Sniffs `head` (the first bytes of the file).
 pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
+    // Before the UTF-16 BOM, which UTF-32LE's begins with.
+    if head.starts_with(b"\xFF\xFE\x00\x00") {
+        return Sniffed::Utf32(false);
+    }
+    if head.starts_with(b"\x00\x00\xFE\xFF") {
+        return Sniffed::Utf32(true);
+    }
     if let Some((encoding, bom_len)) = Encoding::for_bom(head) {
         return TextEncoding::marked(encoding, bom_len);
     }
@@ -303,6 +313,14 @@ mod tests {
             sniffed(b"\xFE\xFF\x00a", "a"),
             TextEncoding::marked(UTF_16BE, 2)
         );
+    }
+
+    /// Regression: UTF-32 with a BOM was `binary` (big-endian) or complete-and-empty
+    /// (little-endian, taken for UTF-16).
+    #[test]
+    fn utf32_boms() {
+        assert_eq!(sniffed(b"\xFF\xFE\x00\x00a\x00\x00\x00", "a"), Sniffed::Utf32(false));
+        assert_eq!(sniffed(b"\x00\x00\xFE\xFF\x00\x00\x00a", "a"), Sniffed::Utf32(true));
     }
 
     #[test]

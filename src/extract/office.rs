@@ -124,7 +124,7 @@ fn read_part(
     loop {
         let event = xml
             .read_event_into(&mut buf)
-            .map_err(|e| format!("XML error at byte {}: {e}", xml.buffer_position()))?;
+            .map_err(|e| super::xml::error_message(&e, &xml))?;
         match event {
             Event::Start(e) => match e.local_name().as_ref() {
                 "p" | "h" if dialect == Dialect::Odf || e.local_name().as_ref() == "p" => {
@@ -139,12 +139,7 @@ fn read_part(
                 text.push_str(&t.xml10_content())
             }
             Event::GeneralRef(r) if in_text || (dialect == Dialect::Odf && in_paragraph) => {
-                let name = r.xml10_content();
-                if let Some(resolved) = quick_xml::escape::resolve_xml_entity(&name) {
-                    text.push_str(resolved);
-                } else if let Some(c) = r.resolve_char_ref().map_err(|e| e.to_string())? {
-                    text.push(c);
-                }
+                super::xml::push_reference(&r, &mut text)
             }
             Event::End(e) => match e.local_name().as_ref() {
                 "p" | "h" if dialect == Dialect::Odf || e.local_name().as_ref() == "p" => {

@@ -218,6 +218,67 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// UTF-32 turned into UTF-8 as it is read (after the byte-order mark); code units that are no
+/// character become U+FFFD.
+pub struct Utf32Reader<R> {
+    inner: R,
+    big_endian: bool,
+    /// A code unit cut by a read, and UTF-8 not yet handed out.
+    partial: Vec<u8>,
+    out: Vec<u8>,
+    at: usize,
+}
+
+impl<R: Read> Utf32Reader<R> {
+    /// Reads UTF-32 in the given byte order from `inner` (positioned after the BOM).
+    pub fn new(inner: R, big_endian: bool) -> Self {
+        Utf32Reader {
+            inner,
+            big_endian,
+            partial: Vec::new(),
+            out: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf32Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.out.len() {
+            self.out.clear();
+            self.at = 0;
+            let mut raw = [0u8; 16 << 10];
+            let n = self.inner.read(&mut raw)?;
+            if n == 0 {
+                if !self.partial.is_empty() {
+                    self.partial.clear();
+                    self.out.extend("\u{fffd}".as_bytes());
+                    continue;
+                }
+                return Ok(0);
+            }
+            self.partial.extend_from_slice(&raw[..n]);
+            let whole = self.partial.len() / 4 * 4;
+            for unit in self.partial[..whole].chunks_exact(4) {
+                let bytes = [unit[0], unit[1], unit[2], unit[3]];
+                let value = if self.big_endian {
+                    u32::from_be_bytes(bytes)
+                } else {
+                    u32::from_le_bytes(bytes)
+                };
+                let c = char::from_u32(value).unwrap_or('\u{fffd}');
+                let mut utf8 = [0u8; 4];
+                self.out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+            }
+            self.partial.drain(..whole);
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 /// Turns byte offsets of the decoded file into line and column, moving forward only; newlines
 /// are counted lazily, up to each finding.
 #[derive(Debug)]
