@@ -1,7 +1,8 @@
 //! Writes the legacy-format fixtures in `tests/fixtures/legacy`: Word 97-2003 `.doc` (a piece
 //! table with a Unicode and a compressed piece; an encrypted one), PowerPoint 97-2003 `.ppt`
 //! (text atoms inside a container), Outlook `.msg` (sender, recipient, subject, body, a CSV
-//! attachment) and RTF (code page 1257 escapes, `\u`, a picture, `\info` author; one saved as
+//! attachment; another forwarding an attached Outlook item that has an attachment of its own)
+//! and RTF (code page 1257 escapes, `\u`, a picture, `\info` author; one saved as
 //! `.doc`). The Word document also carries summary information naming its author and last author.
 //!
 //! Run: `cargo run --example make_legacy_fixtures`. The structures follow [MS-DOC] (FIB, CLX,
@@ -176,6 +177,46 @@ fn msg() -> Vec<u8> {
     ])
 }
 
+/// A message forwarding an Outlook item as an attachment (attach method 5, the item's
+/// properties in the attachment's `__substg1.0_3701000D` storage), which has a file attached.
+fn forwarding_msg() -> Vec<u8> {
+    let prop = |tag: &str| format!("/__substg1.0_{tag}001F");
+    let item = "/__attach_version1.0_#00000000/__substg1.0_3701000D";
+    compound(&[
+        ("/__properties_version1.0", vec![0; 32]),
+        (&prop("0C1A"), utf16("Ilze Kalniņa")),
+        (&prop("5D01"), utf16("ilze.kalnina@iestade.lv")),
+        (&prop("0037"), utf16("FW: Iesniegums")),
+        (&prop("1000"), utf16("Pārsūtu iesniegumu izskatīšanai.")),
+        (
+            "/__attach_version1.0_#00000000/__substg1.0_3707001F",
+            utf16("Iesniegums"),
+        ),
+        (&format!("{item}/__properties_version1.0"), vec![0; 24]),
+        (
+            &format!("{item}/__substg1.0_0C1A001F"),
+            utf16("Pēteris Liepa"),
+        ),
+        (
+            &format!("{item}/__substg1.0_5D01001F"),
+            utf16("peteris.liepa@piemers.lv"),
+        ),
+        (&format!("{item}/__substg1.0_0037001F"), utf16("Iesniegums")),
+        (
+            &format!("{item}/__substg1.0_1000001F"),
+            utf16("Mans personas kods ir 150390-11113."),
+        ),
+        (
+            &format!("{item}/__attach_version1.0_#00000000/__substg1.0_3707001F"),
+            utf16("izzina.txt"),
+        ),
+        (
+            &format!("{item}/__attach_version1.0_#00000000/__substg1.0_37010102"),
+            "Izziņa: tālr. 26000005\n".as_bytes().to_vec(),
+        ),
+    ])
+}
+
 /// A recipient's property stream: an 8-byte header, then PidTagRecipientType (0x0C15, PT_LONG)
 /// as a 16-byte fixed property entry (1 = To, 2 = Cc, 3 = Bcc).
 fn recipient_type(kind: u32) -> Vec<u8> {
@@ -197,7 +238,7 @@ t\'e2lr. +371 26000005, e-pasts {\b janis.ozolins@piemers.lv}\par
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/legacy");
     std::fs::create_dir_all(&dir).expect("fixture folder");
-    let files: [(&str, Vec<u8>); 6] = [
+    let files: [(&str, Vec<u8>); 7] = [
         (
             "iesniegums.doc",
             doc(
@@ -218,6 +259,7 @@ fn main() {
             ),
         ),
         ("vestule.msg", msg()),
+        ("parsutita.msg", forwarding_msg()),
         ("ligums.rtf", RTF.as_bytes().to_vec()),
         ("vecs_ligums.doc", RTF.as_bytes().to_vec()),
     ];

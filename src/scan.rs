@@ -490,8 +490,8 @@ impl<'s> Worker<'s> {
     ) -> FileOutcome {
         self.format = "unknown";
         let scanned = catch_unwind(AssertUnwindSafe(|| self.scan_file(path, meta, out)));
-        let mut outcome = scanned
-            .unwrap_or_else(|_| self.panicked(&Subject::on_disk(path, meta.as_ref().ok())));
+        let mut outcome =
+            scanned.unwrap_or_else(|_| self.panicked(&Subject::on_disk(path, meta.as_ref().ok())));
         self.scrub(&mut outcome);
         outcome
     }
@@ -819,7 +819,8 @@ impl<'s> Worker<'s> {
             Sniffed::Text(encoding) => self.scan_text(subject, reader, filled, encoding),
             Sniffed::Utf32(big_endian) => {
                 let head = self.buf[4.min(filled)..filled].to_vec();
-                let mut utf8 = text::Utf32Reader::new(io::Cursor::new(head).chain(reader), big_endian);
+                let mut utf8 =
+                    text::Utf32Reader::new(io::Cursor::new(head).chain(reader), big_endian);
                 let filled = match text::read_full(&mut utf8, &mut self.buf) {
                     Ok(n) => n,
                     Err(e) => {

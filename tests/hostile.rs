@@ -609,7 +609,9 @@ fn deep_rtf_groups_cost_no_memory_per_brace() {
     let env = TestEnv::new();
     env.write("dzilš.rtf", rtf);
     let mut cmd = env.command();
-    cmd.arg("scan").arg(&env.root).args(["--format", "jsonl", "-q", "-j", "1"]);
+    cmd.arg("scan")
+        .arg(&env.root)
+        .args(["--format", "jsonl", "-q", "-j", "1"]);
     let (scan, cost) = run_measured(cmd);
     assert_eq!(scan.code, 0, "{}", scan.stderr);
     assert!(scan.kind("dzilš.rtf", "lv_personal_code").is_some());

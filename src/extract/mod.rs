@@ -319,8 +319,14 @@ mod tests {
     /// (little-endian, taken for UTF-16).
     #[test]
     fn utf32_boms() {
-        assert_eq!(sniffed(b"\xFF\xFE\x00\x00a\x00\x00\x00", "a"), Sniffed::Utf32(false));
-        assert_eq!(sniffed(b"\x00\x00\xFE\xFF\x00\x00\x00a", "a"), Sniffed::Utf32(true));
+        assert_eq!(
+            sniffed(b"\xFF\xFE\x00\x00a\x00\x00\x00", "a"),
+            Sniffed::Utf32(false)
+        );
+        assert_eq!(
+            sniffed(b"\x00\x00\xFE\xFF\x00\x00\x00a", "a"),
+            Sniffed::Utf32(true)
+        );
     }
 
     #[test]

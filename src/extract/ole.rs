@@ -191,29 +191,78 @@ pub fn for_each_ppt_text<R: Read + Seek>(
     Ok(Vec::new())
 }
 
+/// Attached Outlook items inside attached items are read this deep.
+const MAX_EMBEDDED: usize = 8;
+
 /// Reads an Outlook message: sender, recipients and subject as headers, the plain-text body,
-/// and each attached file.
+/// and each attached file. An attached Outlook item (a message forwarded as an attachment) is
+/// handed on as a message of its own, `name.eml`, with its own attachments.
 pub fn read_msg<R: Read + Seek>(
     reader: R,
     caps: &Caps,
     mut visit: impl FnMut(MailPart, &str),
     mut attachment: impl FnMut(Attachment),
 ) -> Result<Vec<Shortfall>, ExtractError> {
-    let max = caps.max_member;
     let mut file = open(reader)?;
-    let string = |file: &mut cfb::CompoundFile<R>, storage: &str, tag: &str| {
-        let unicode = read_stream(file, &format!("{storage}/__substg1.0_{tag}001F"), max)
-            .map(|d| UTF_16LE.decode_without_bom_handling(&d).0.into_owned());
-        unicode
-            .or_else(|| {
-                read_stream(file, &format!("{storage}/__substg1.0_{tag}001E"), max)
-                    .map(|d| WINDOWS_1257.decode_without_bom_handling(&d).0.into_owned())
-            })
-            .map(|s| s.trim_end_matches('\0').to_string())
-            .filter(|s| !s.is_empty())
-    };
-    let sender_name = string(&mut file, "", "0C1A");
-    let sender_address = string(&mut file, "", "5D01").or_else(|| string(&mut file, "", "0C1F"));
+    Ok(read_msg_storage(
+        &mut file,
+        "",
+        caps,
+        &mut visit,
+        &mut attachment,
+        0,
+    ))
+}
+
+/// A string property of the storage at `storage` (`""` for the message itself): the Unicode
+/// stream (`001F`), else the 8-bit one (`001E`, read as Windows-1257).
+fn msg_string<R: Read + Seek>(
+    file: &mut cfb::CompoundFile<R>,
+    storage: &str,
+    tag: &str,
+    max: u64,
+) -> Option<String> {
+    let unicode = read_stream(file, &format!("{storage}/__substg1.0_{tag}001F"), max)
+        .map(|d| UTF_16LE.decode_without_bom_handling(&d).0.into_owned());
+    unicode
+        .or_else(|| {
+            read_stream(file, &format!("{storage}/__substg1.0_{tag}001E"), max)
+                .map(|d| WINDOWS_1257.decode_without_bom_handling(&d).0.into_owned())
+        })
+        .map(|s| s.trim_end_matches('\0').to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// The sub-storages of `root` whose names start with `prefix`.
+fn msg_children<R: Read + Seek>(
+    file: &cfb::CompoundFile<R>,
+    root: &str,
+    prefix: &str,
+) -> Vec<String> {
+    let root = if root.is_empty() { "/" } else { root };
+    file.read_storage(root)
+        .map(|entries| {
+            entries
+                .filter(|e| e.is_storage() && e.name().starts_with(prefix))
+                .map(|e| e.path().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Reads the message whose properties are in storage `root` (`""`: the file's own).
+fn read_msg_storage<R: Read + Seek>(
+    file: &mut cfb::CompoundFile<R>,
+    root: &str,
+    caps: &Caps,
+    visit: &mut dyn FnMut(MailPart, &str),
+    attachment: &mut dyn FnMut(Attachment),
+    depth: usize,
+) -> Vec<Shortfall> {
+    let max = caps.max_member;
+    let sender_name = msg_string(file, root, "0C1A", max);
+    let sender_address =
+        msg_string(file, root, "5D01", max).or_else(|| msg_string(file, root, "0C1F", max));
     let from = [sender_name, sender_address.map(|a| format!("<{a}>"))]
         .into_iter()
         .flatten()
@@ -222,31 +271,17 @@ pub fn read_msg<R: Read + Seek>(
     if !from.is_empty() {
         visit(MailPart::Header("From"), &from);
     }
-    let children = |file: &cfb::CompoundFile<R>, prefix: &str| -> Vec<String> {
-        file.read_storage("/")
-            .map(|entries| {
-                entries
-                    .filter(|e| e.is_storage() && e.name().starts_with(prefix))
-                    .map(|e| e.path().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     // Recipients by header: PidTagRecipientType 1 = To, 2 = Cc, 3 = Bcc.
     let mut recipients: [Vec<String>; 3] = Default::default();
-    for storage in children(&file, "__recip_version1.0_") {
-        let name = string(&mut file, &storage, "3001");
-        let address =
-            string(&mut file, &storage, "39FE").or_else(|| string(&mut file, &storage, "3003"));
+    for storage in msg_children(file, root, "__recip_version1.0_") {
+        let name = msg_string(file, &storage, "3001", max);
+        let address = msg_string(file, &storage, "39FE", max)
+            .or_else(|| msg_string(file, &storage, "3003", max));
         let recipient = match (name, address) {
             (Some(n), Some(a)) => format!("{n} <{a}>"),
             (n, a) => n.or(a).unwrap_or_default(),
         };
-        let properties = read_stream(
-            &mut file,
-            &format!("{storage}/__properties_version1.0"),
-            max,
-        );
+        let properties = read_stream(file, &format!("{storage}/__properties_version1.0"), max);
         let header = match properties
             .as_deref()
             .and_then(|p| fixed_property(p, 8, 0x0C15_0003))
@@ -264,10 +299,10 @@ pub fn read_msg<R: Read + Seek>(
             visit(MailPart::Header(header), &list.join(", "));
         }
     }
-    if let Some(subject) = string(&mut file, "", "0037") {
+    if let Some(subject) = msg_string(file, root, "0037", max) {
         visit(MailPart::Header("Subject"), &subject);
     }
-    if let Some(body) = string(&mut file, "", "1000") {
+    if let Some(body) = msg_string(file, root, "1000", max) {
         for (line, text) in body.lines().enumerate() {
             visit(
                 MailPart::Body {
@@ -279,25 +314,112 @@ pub fn read_msg<R: Read + Seek>(
         }
     }
     let mut shortfalls = Vec::new();
-    for (i, storage) in children(&file, "__attach_version1.0_")
-        .into_iter()
-        .enumerate()
-    {
-        let name = string(&mut file, &storage, "3707")
-            .or_else(|| string(&mut file, &storage, "3704"))
+    let attachments = msg_children(file, root, "__attach_version1.0_");
+    for (i, storage) in attachments.iter().enumerate() {
+        if i >= caps.max_members {
+            shortfalls.push(Shortfall::Capped(format!(
+                "attachments: only the first {} of {} were read (--max-archive-members)",
+                caps.max_members,
+                attachments.len()
+            )));
+            break;
+        }
+        let name = msg_string(file, storage, "3707", max)
+            .or_else(|| msg_string(file, storage, "3704", max))
             .map(|n| n.replace('/', "_"))
             .unwrap_or_else(|| format!("attachment-{}", i + 1));
-        match read_stream(&mut file, &format!("{storage}/__substg1.0_37010102"), max) {
-            Some(content) => attachment(Attachment { name, content }),
-            None if file.exists(format!("{storage}/__substg1.0_3701000D")) => {
-                shortfalls.push(Shortfall::Unreadable(format!(
-                    "{name}: an attached Outlook item is not read"
-                )));
+        if let Some(content) = read_stream(file, &format!("{storage}/__substg1.0_37010102"), max) {
+            attachment(Attachment { name, content });
+            continue;
+        }
+        let embedded = format!("{storage}/__substg1.0_3701000D");
+        if !file.exists(&embedded) {
+            continue;
+        }
+        if depth >= MAX_EMBEDDED {
+            shortfalls.push(Shortfall::Capped(format!(
+                "{name}: an Outlook item attached {} deep is not read",
+                depth + 2
+            )));
+            continue;
+        }
+        let mut message = MimeMessage::default();
+        let mut inner_attachments = Vec::new();
+        let inner = read_msg_storage(
+            file,
+            &embedded,
+            caps,
+            &mut |part, text| message.add(part, text),
+            &mut |a| inner_attachments.push(a),
+            depth + 1,
+        );
+        message.attachments = inner_attachments;
+        shortfalls.extend(inner);
+        let name = if name.to_ascii_lowercase().ends_with(".eml") {
+            name
+        } else {
+            format!("{name}.eml")
+        };
+        attachment(Attachment {
+            name,
+            content: message.to_bytes(),
+        });
+    }
+    shortfalls
+}
+
+/// An attached Outlook item written out as an RFC 5322 message (headers, body and attachments
+/// in MIME), so that it is read like any attached message.
+#[derive(Default)]
+struct MimeMessage {
+    headers: Vec<(&'static str, String)>,
+    body: String,
+    attachments: Vec<Attachment>,
+}
+
+impl MimeMessage {
+    fn add(&mut self, part: MailPart, text: &str) {
+        match part {
+            MailPart::Header(name) => self.headers.push((name, text.to_string())),
+            MailPart::Body { .. } => {
+                self.body.push_str(text);
+                self.body.push('\n');
             }
-            None => {}
         }
     }
-    Ok(shortfalls)
+
+    fn to_bytes(&self) -> Vec<u8> {
+        use base64::Engine;
+        let b64 = |data: &[u8]| base64::engine::general_purpose::STANDARD.encode(data);
+        let boundary = "piimap-attached-item";
+        let mut out = String::new();
+        for (name, value) in &self.headers {
+            // Encoded words keep any character; an address header stays readable as one.
+            out.push_str(&format!(
+                "{name}: =?utf-8?b?{}?=\r\n",
+                b64(value.as_bytes())
+            ));
+        }
+        out.push_str(&format!(
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+        ));
+        out.push_str(&format!(
+            "--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+            b64(self.body.as_bytes())
+        ));
+        for a in &self.attachments {
+            let name = format!("=?utf-8?b?{}?=", b64(a.name.as_bytes()));
+            out.push_str(&format!(
+                "--{boundary}\r\nContent-Type: application/octet-stream; name=\"{name}\"\r\n\
+                 Content-Disposition: attachment; filename=\"{name}\"\r\n\
+                 Content-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+                b64(&a.content)
+            ));
+        }
+        out.push_str(&format!("--{boundary}--\r\n"));
+        out.into_bytes()
+    }
 }
 
 /// A fixed-size property's value from a `.msg` property stream: 16-byte entries (tag, flags,

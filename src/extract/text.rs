@@ -268,7 +268,8 @@ impl<R: Read> Read for Utf32Reader<R> {
                 };
                 let c = char::from_u32(value).unwrap_or('\u{fffd}');
                 let mut utf8 = [0u8; 4];
-                self.out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                self.out
+                    .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
             }
             self.partial.drain(..whole);
         }
