@@ -1,15 +1,4 @@
-//! RTF: raw bytes through the text reader and the `\info` reader.
+//! RTF text and its `\info` group. See `piimap_fuzz::rtf`.
 #![no_main]
 
-#[path = "common.rs"]
-mod common;
-
-use libfuzzer_sys::fuzz_target;
-use piimap::extract::rtf;
-
-fuzz_target!(|data: &[u8]| {
-    let _ = rtf::people(data);
-    let _ = rtf::for_each_line(data, &common::CAPS, |_, text| {
-        std::hint::black_box(text);
-    });
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| piimap_fuzz::rtf(data));
