@@ -13,7 +13,9 @@ use piimap::cli::{Cli, Command};
 use piimap::commands::ReadSetup;
 use piimap::detect::RuleSet;
 use piimap::extract::archive::{self, Budget, Limits};
-use piimap::extract::{self, Caps, Sniffed, mail, metadata, office, ole, pdf, rtf, spreadsheet, text};
+use piimap::extract::{
+    self, Caps, Sniffed, mail, metadata, office, ole, pdf, rtf, spreadsheet, text,
+};
 use piimap::inventory::Confidence;
 use piimap::scan::{Group, Scanner};
 
@@ -94,8 +96,12 @@ pub fn text(data: &[u8]) {
         encoding,
         name.ends_with("html"),
         |window| {
-            let next =
-                detector.scan(window.text, window.report.clone(), window.resume, &mut findings);
+            let next = detector.scan(
+                window.text,
+                window.report.clone(),
+                window.resume,
+                &mut findings,
+            );
             findings.clear();
             next
         },
@@ -154,7 +160,10 @@ pub fn spreadsheet(data: &[u8]) {
         1 => (
             "ods",
             zip_of(&[
-                ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+                (
+                    "mimetype",
+                    b"application/vnd.oasis.opendocument.spreadsheet",
+                ),
                 ("content.xml", data),
             ]),
         ),
@@ -268,8 +277,8 @@ pub fn archive(data: &[u8]) {
 
 /// The extensions of [`scan_file`], chosen by the input's first byte.
 pub const SCAN_EXTENSIONS: &[&str] = &[
-    "txt", "csv", "tsv", "html", "eml", "rtf", "docx", "xlsx", "ods", "odt", "pptx", "pdf",
-    "zip", "gz", "tar", "doc", "xls", "ppt", "msg", "json", "log", "xml",
+    "txt", "csv", "tsv", "html", "eml", "rtf", "docx", "xlsx", "ods", "odt", "pptx", "pdf", "zip",
+    "gz", "tar", "doc", "xls", "ppt", "msg", "json", "log", "xml",
 ];
 
 struct Fixture {
@@ -297,11 +306,17 @@ pub fn scan_file(data: &[u8]) {
             let Group::Outcomes(outcomes) = group else {
                 panic!("no store here")
             };
-            own += outcomes.iter().filter(|o| o.record.inside.is_none()).count();
+            own += outcomes
+                .iter()
+                .filter(|o| o.record.inside.is_none())
+                .count();
             Ok(())
         })
         .unwrap();
-    assert_eq!(own, 1, "the file got no record of its own, or more than one");
+    assert_eq!(
+        own, 1,
+        "the file got no record of its own, or more than one"
+    );
 }
 
 fn fixture() -> &'static Fixture {
