@@ -654,3 +654,142 @@ fn parser_messages_never_carry_a_raw_value() {
     let everything = format!("{}{}", scan.stdout, scan.stderr);
     assert!(!everything.contains("janis"), "{everything}");
 }
+
+/// The whole promise at once: a tree mixing every hostile file above with ordinary ones, scanned
+/// with the defaults on 2 threads, exits 3, lists each hostile file that cannot be read fully
+/// with its reason and reads the others, finds the personal data in the ordinary files, stays
+/// under 1 GB of memory for the whole process tree, and prints no raw value.
+#[test]
+fn a_tree_of_hostile_files_costs_each_file_only_itself() {
+    let env = TestEnv::new();
+    let ordinary = "Iesniedzējs: Jānis Bērziņš, personas kods 161175-19997, e-pasts \
+                    janis.berzins@piemers.lv, tālr. 26123456, konts LV80BANK0000435195001\n";
+    env.write("parasti/iesniegums.txt", ordinary);
+    env.write(
+        "parasti/saraksts.xlsx",
+        xlsx(
+            &[Sheet::with_rows(
+                "Darbinieki",
+                "worksheets/sheet1.xml",
+                &[&["Vārds", "Personas kods"], &["Anna", "161175-19997"]],
+            )],
+            None,
+        ),
+    );
+    env.write(
+        "parasti/vestule.pdf",
+        pdf_pages(&[pdf_lines(&["e-pasts anna.berzina@piemers.lv"])], &[], ""),
+    );
+    let mut bomb = pdf_lines(&["personas kods 161175-19997"]);
+    bomb.extend(b"0 0 m\n".repeat(4 << 20));
+    let mut braces = b"{\\rtf1\\ansi personas kods 161175-19997 ".to_vec();
+    braces.extend(std::iter::repeat_n(b'{', 8 << 20));
+    let pages: Vec<Vec<u8>> = (0..20_000).map(|_| b"q Q\n".to_vec()).collect();
+    // Compresses 1000:1, five times more than --max-compression-ratio allows.
+    let bomb_member = vec![b'a'; 48 << 20];
+    let hostile: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "naidigi/milzis.xlsx",
+            xlsx_declaring_strings("100000000000000", "161175-19997"),
+        ),
+        ("naidigi/atkartots.ods", ods_repeating(20_000)),
+        ("naidigi/celi.pdf", pdf_pages(&[bomb], &[], "")),
+        ("naidigi/lapas.pdf", pdf_pages(&pages, &[], "")),
+        ("naidigi/dzilš.rtf", braces),
+        ("naidigi/milzis.xls", xls_declaring(0x00FF_FFFF, 0x3FFF)),
+        ("naidigi/nogriezts.xls", truncated_xls(4096)),
+        ("naidigi/daudz.eml", many_attachments(30_000)),
+        ("naidigi/dzilš.eml", nested_messages(40)),
+        (
+            "naidigi/implode.zip",
+            zip_with_method("c.txt", b"personas kods 161175-19997", 6),
+        ),
+        (
+            "naidigi/bumba.zip",
+            zip_of(&[("saraksts.txt", &bomb_member)]),
+        ),
+        (
+            "naidigi/bojats.docx",
+            zip_of(&[(
+                "word/document.xml",
+                b"<w:p><w:t>x</janis.berzins@piemers.lv></w:p>",
+            )]),
+        ),
+        (
+            "naidigi/veca.tar",
+            v7_tar("c.txt", b"personas kods 161175-19997"),
+        ),
+        (
+            "naidigi/zurnals.log.gz",
+            gzip_members(&[b"a\n", b"personas kods 161175-19997\n"]),
+        ),
+    ];
+    for (name, bytes) in &hostile {
+        env.write(name, bytes);
+    }
+    let mut cmd = env.command();
+    cmd.arg("scan")
+        .arg(&env.root)
+        .args(["--format", "jsonl", "-q", "-j", "2"]);
+    let (scan, cost) = run_measured(cmd);
+    assert_eq!(scan.code, 3, "{}", scan.stderr);
+    // Read in full, the personal data found.
+    for file in [
+        "parasti/iesniegums.txt",
+        "parasti/saraksts.xlsx",
+        "naidigi/milzis.xlsx",
+        "naidigi/atkartots.ods",
+        "naidigi/celi.pdf",
+        "naidigi/dzilš.rtf",
+        "veca.tar!/c.txt",
+        "zurnals.log.gz!/zurnals.log",
+    ] {
+        assert!(
+            scan.kind(file, "lv_personal_code").is_some(),
+            "{file}: {}",
+            scan.file(file)
+        );
+    }
+    assert!(scan.kind("parasti/vestule.pdf", "email").is_some());
+    // Listed with their reasons.
+    for (file, code) in [
+        ("naidigi/lapas.pdf", "no_text_layer"),
+        ("naidigi/milzis.xls", "limit_exceeded"),
+        ("naidigi/nogriezts.xls", "internal_error"),
+        ("implode.zip!/c.txt", "unsupported_format"),
+        ("bumba.zip!/saraksts.txt", "limit_exceeded"),
+        ("naidigi/bojats.docx", "corrupt"),
+    ] {
+        let rec = scan.file(file);
+        assert_eq!(rec["reason"]["code"], code, "{rec}");
+    }
+    let too_deep = scan
+        .files()
+        .into_iter()
+        .filter(|f| f["path"].as_str().unwrap().contains("dzilš.eml!/"))
+        .filter(|f| f["reason"]["code"] == "limit_exceeded")
+        .count();
+    assert_eq!(too_deep, 1);
+    // 17 files on disk; members: 30,000 attachments, 5 nested messages, 4 archive members.
+    assert_eq!(scan.summary()["files_seen"], 17 + 30_000 + 5 + 4);
+    // Memory for the whole tree of processes, and no raw value anywhere.
+    if cfg!(target_os = "linux") {
+        assert!(cost.peak_rss < 1 << 30, "peak {} bytes", cost.peak_rss);
+    }
+    eprintln!(
+        "hostile tree: {:?}, peak {} MB",
+        cost.wall,
+        cost.peak_rss >> 20
+    );
+    let everything = format!("{}{}", scan.stdout, scan.stderr);
+    for raw in [
+        "161175-19997",
+        "16117519997",
+        "janis.berzins",
+        "anna.berzina",
+        "LV80BANK0000435195001",
+        "26123456",
+    ] {
+        assert!(!everything.contains(raw), "{raw} leaked");
+    }
+}
