@@ -85,6 +85,9 @@ pub struct Readers {
     pub rules_dir: Option<PathBuf>,
 }
 
+/// Bytes of a file read to sniff what it is (the sniffer looks at no more than 64 KiB).
+const SNIFF_HEAD: usize = 64 << 10;
+
 /// How a scan uses its store.
 #[derive(Debug, Clone)]
 pub struct StoreUse {
@@ -587,7 +590,9 @@ impl<'s> Worker<'s> {
             inner: file,
             deadline: self.deadline,
         };
-        let filled = match text::read_full(&mut file, &mut self.buf) {
+        // The head is enough to tell what the file is; a file for a reader process is read
+        // again there, so only text goes on to fill the whole first chunk.
+        let mut filled = match text::read_full(&mut file, &mut self.buf[..SNIFF_HEAD]) {
             Ok(n) => n,
             Err(e) => {
                 let outcome = not_scanned(
@@ -600,7 +605,23 @@ impl<'s> Worker<'s> {
             }
         };
         let sniffed = extract::sniff(&self.buf[..filled], path);
-        if self.scanner.options.readers.is_some() && read_by_parser(sniffed, &self.buf[..filled]) {
+        let in_reader =
+            self.scanner.options.readers.is_some() && read_by_parser(sniffed, &self.buf[..filled]);
+        if !in_reader && filled == SNIFF_HEAD {
+            match text::read_full(&mut file, &mut self.buf[filled..]) {
+                Ok(n) => filled += n,
+                Err(e) => {
+                    let outcome = not_scanned(
+                        &subject,
+                        Status::Error,
+                        reason_for_io(e.kind()),
+                        e.to_string(),
+                    );
+                    return self.time_capped(outcome);
+                }
+            }
+        }
+        if in_reader {
             drop(file);
             if let Some(outcome) = self.scan_in_reader(&subject, sniffed, out) {
                 return outcome;
