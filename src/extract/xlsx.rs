@@ -17,6 +17,9 @@ use super::spreadsheet::CellValue;
 use super::xml;
 use super::{Caps, ExtractError, Shortfall};
 
+/// The read buffer of a sheet or shared-strings part.
+const XML_BUFFER: usize = 64 << 10;
+
 /// A sheet as the workbook lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetPart {
@@ -113,7 +116,9 @@ impl<R: Read + Seek> Workbook<R> {
         }
         let mut limited = part.take(caps.max_part);
         let strings = &self.strings;
-        let read = read_cells(BufReader::new(&mut limited), strings, &mut visit);
+        // A large buffer: inflating into small ones costs more per byte.
+        let input = BufReader::with_capacity(XML_BUFFER, &mut limited);
+        let read = read_cells(input, strings, &mut visit);
         if limited.limit() == 0 {
             return Err(Shortfall::Capped(format!(
                 "{}: cut at --max-extracted-size ({} bytes)",
@@ -247,7 +252,8 @@ fn read_shared_strings(
     shortfalls: &mut Vec<Shortfall>,
 ) -> SharedStrings {
     let mut strings = SharedStrings::default();
-    let mut xml = Reader::from_reader(BufReader::new(part.take(caps.max_part)));
+    let input = BufReader::with_capacity(XML_BUFFER, part.take(caps.max_part));
+    let mut xml = Reader::from_reader(input);
     let mut buf = Vec::new();
     let (mut in_text, mut in_phonetic, mut in_item) = (false, false, false);
     loop {

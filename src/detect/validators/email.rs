@@ -55,8 +55,9 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
 /// made only of letters and `_ - . [ ]`, or one holding `?` or `&`, is dropped. Returns the new
 /// start and candidate.
 fn without_query_key<'t>(text: &'t str, start: usize, raw: &'t str) -> (usize, &'t str) {
-    let at = raw.rfind('@').unwrap_or(raw.len());
-    let Some(eq) = raw[..at].rfind('=') else {
+    // Byte searches: this runs for every candidate, and `=` is rare.
+    let at = memchr::memrchr(b'@', raw.as_bytes()).unwrap_or(raw.len());
+    let Some(eq) = memchr::memrchr(b'=', &raw.as_bytes()[..at]) else {
         return (start, raw);
     };
     let key = &raw[..eq];

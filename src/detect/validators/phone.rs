@@ -28,8 +28,9 @@ fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
     let international = raw.starts_with('+') || raw.starts_with("(+") || raw.starts_with("00");
     // `+44 (0)20 7946 0958`: the bracketed trunk 0 is dialled only from inside the country and
     // is not part of the number (E.164), so the value is the same as `+44 20 7946 0958`.
-    let digits = match raw.find("(0)") {
-        Some(at) if international => {
+    let trunk = if international { raw.find("(0)") } else { None };
+    let digits = match trunk {
+        Some(at) => {
             let mut digits = digits_of(&raw[..at]);
             digits.extend(digits_of(&raw[at + 3..]));
             digits
