@@ -340,13 +340,15 @@ fn repeated_ods_cells_cost_what_they_hold() {
 }
 
 /// Regression: an xls whose DIMENSIONS record declared a huge range made calamine reserve it
-/// and abort; a truncated xls panicked inside calamine and its record said `unknown`.
+/// and abort; a truncated xls panicked inside calamine (its own compound-file reader) and its
+/// record said `unknown`. The cfb crate, which reports such damage as an error, now opens it
+/// first.
 #[test]
 fn damaged_xls_workbooks_are_named_for_what_they_are() {
     let scan = scan_with_ordinary(
         &[
             ("milzis.xls", xls_declaring(0x00FF_FFFF, 0x3FFF)),
-            // Cut here, calamine panics (its own cfb reader, src/cfb.rs:320).
+            // Cut here, calamine panicked (its own cfb reader, src/cfb.rs:320).
             ("nogriezts.xls", truncated_xls(4096)),
         ],
         &[],
@@ -358,7 +360,7 @@ fn damaged_xls_workbooks_are_named_for_what_they_are() {
         "limit_exceeded",
         "--max-file-memory",
     );
-    let cut = scan.assert_cut("nogriezts.xls", "error", "internal_error", "calamine");
+    let cut = scan.assert_cut("nogriezts.xls", "error", "corrupt", "compound file");
     assert_eq!(cut["format"], "xls", "{cut}");
 }
 
@@ -755,7 +757,7 @@ fn a_tree_of_hostile_files_costs_each_file_only_itself() {
     for (file, code) in [
         ("naidigi/lapas.pdf", "no_text_layer"),
         ("naidigi/milzis.xls", "limit_exceeded"),
-        ("naidigi/nogriezts.xls", "internal_error"),
+        ("naidigi/nogriezts.xls", "corrupt"),
         ("implode.zip!/c.txt", "unsupported_format"),
         ("bumba.zip!/saraksts.txt", "limit_exceeded"),
         ("naidigi/bojats.docx", "corrupt"),
@@ -792,4 +794,68 @@ fn a_tree_of_hostile_files_costs_each_file_only_itself() {
     ] {
         assert!(!everything.contains(raw), "{raw} leaked");
     }
+}
+
+/// A reader process that crashes (here: sent SIGABRT, as an abort in a parser would end it,
+/// while it reads a slow file) costs that file only: it is `internal_error` with the signal
+/// named, and the rest is scanned.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_crashed_reader_costs_only_its_file() {
+    let env = TestEnv::new();
+    env.write("parasts.txt", ORDINARY);
+    let mut slow = pdf_lines(&["personas kods 161175-19997"]);
+    slow.extend(b"0 0 m\n".repeat(16 << 20));
+    env.write("lens.pdf", pdf_pages(&[slow], &[], ""));
+    let mut cmd = env.command();
+    cmd.arg("scan")
+        .arg(&env.root)
+        .args(["--format", "jsonl", "-q", "-j", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    // The reader is the scanner's only child process; it reads the PDF as soon as it exists.
+    let reader = (0..2000).find_map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", child.id())).ok()?;
+        tasks
+            .flatten()
+            .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
+            .flat_map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .next()
+    });
+    let reader: i32 = reader.expect("a reader process").parse().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // SAFETY: signalling the scanner's own child.
+    unsafe { libc::kill(reader, libc::SIGABRT) };
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let pdf = lines
+        .iter()
+        .find(|l| l["path"].as_str().is_some_and(|p| p.ends_with("lens.pdf")))
+        .expect("a record for the PDF");
+    assert_eq!(pdf["status"], "error", "{pdf}");
+    assert_eq!(pdf["reason"]["code"], "internal_error", "{pdf}");
+    assert!(
+        pdf["reason"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("SIGABRT"),
+        "{pdf}"
+    );
+    assert_eq!(pdf["format"], "pdf");
+    let ordinary = lines
+        .iter()
+        .find(|l| {
+            l["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("parasts.txt"))
+        })
+        .expect("the ordinary file was scanned");
+    assert_eq!(ordinary["status"], "complete");
+    assert_eq!(output.status.code(), Some(3));
 }

@@ -44,6 +44,26 @@ pub const CAPS: Caps = Caps {
     deadline: None,
 };
 
+/// Runs an extractor as production does: a panic in a parser piimap depends on is caught
+/// (production lists that file as `internal_error` and goes on; it is a bug to report
+/// upstream, not a crash), while a panic in piimap's own code aborts, so the fuzzer reports it.
+fn guarded(extract: impl FnOnce()) {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let at = info
+                .location()
+                .map(|l| l.file().to_string())
+                .unwrap_or_default();
+            if !at.contains("/.cargo/registry/") {
+                eprintln!("piimap's own code panicked: {info}");
+                std::process::abort();
+            }
+        }))
+    });
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(extract));
+}
+
 fn rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
     RULES.get_or_init(|| RuleSet::builtin().expect("built-in rules"))
@@ -170,7 +190,9 @@ pub fn spreadsheet(data: &[u8]) {
         2 => ("xls", data.to_vec()),
         _ => ("xlsb", data.to_vec()),
     };
-    let _ = spreadsheet::for_each_cell(Cursor::new(file), format, &CAPS, visit);
+    guarded(|| {
+        let _ = spreadsheet::for_each_cell(Cursor::new(file), format, &CAPS, visit);
+    });
 }
 
 /// Documents, by the first byte: fuzzed XML as a docx body, header and comments, a pptx slide,
@@ -199,62 +221,72 @@ pub fn office(data: &[u8]) {
         ),
         _ => ("docx", xml.to_vec()),
     };
-    let _ = metadata::of_document(&mut Cursor::new(&file), format);
-    let _ = office::for_each_paragraph(Cursor::new(file), format, &CAPS, |_, _, text| {
-        std::hint::black_box(text);
+    guarded(|| {
+        let _ = metadata::of_document(&mut Cursor::new(&file), format);
+        let _ = office::for_each_paragraph(Cursor::new(file), format, &CAPS, |_, _, text| {
+            std::hint::black_box(text);
+        });
     });
 }
 
 /// PDF: raw bytes through the page-text extractor and the metadata reader.
 pub fn pdf(data: &[u8]) {
-    let _ = metadata::of_pdf(data);
-    let _ = pdf::for_each_page(data, &CAPS, |_, text| {
-        std::hint::black_box(text);
+    guarded(|| {
+        let _ = metadata::of_pdf(data);
+        let _ = pdf::for_each_page(data, &CAPS, |_, text| {
+            std::hint::black_box(text);
+        });
     });
 }
 
 /// RTF: raw bytes through the text reader and the `\info` reader.
 pub fn rtf(data: &[u8]) {
-    let _ = rtf::people(data);
-    let _ = rtf::for_each_line(data, &CAPS, |_, text| {
-        std::hint::black_box(text);
+    guarded(|| {
+        let _ = rtf::people(data);
+        let _ = rtf::for_each_line(data, &CAPS, |_, text| {
+            std::hint::black_box(text);
+        });
     });
 }
 
 /// OLE compound files: what a file is by its streams, then the Word, PowerPoint and Outlook
 /// readers, and summary-information metadata.
 pub fn ole(data: &[u8]) {
-    let _ = ole::kind(Cursor::new(data));
-    let _ = metadata::of_ole(Cursor::new(data));
-    let visit = |_: u64, text: &str| {
-        std::hint::black_box(text);
-    };
-    let _ = ole::for_each_doc_paragraph(Cursor::new(data), &CAPS, visit);
-    let _ = ole::for_each_ppt_text(Cursor::new(data), &CAPS, visit);
-    let _ = ole::read_msg(
-        Cursor::new(data),
-        &CAPS,
-        |_, text| {
+    guarded(|| {
+        let _ = ole::kind(Cursor::new(data));
+        let _ = metadata::of_ole(Cursor::new(data));
+        let visit = |_: u64, text: &str| {
             std::hint::black_box(text);
-        },
-        |attachment| {
-            std::hint::black_box(attachment);
-        },
-    );
+        };
+        let _ = ole::for_each_doc_paragraph(Cursor::new(data), &CAPS, visit);
+        let _ = ole::for_each_ppt_text(Cursor::new(data), &CAPS, visit);
+        let _ = ole::read_msg(
+            Cursor::new(data),
+            &CAPS,
+            |_, text| {
+                std::hint::black_box(text);
+            },
+            |attachment| {
+                std::hint::black_box(attachment);
+            },
+        );
+    });
 }
 
 /// E-mail: raw bytes as an RFC 5322 message (headers, bodies, attachments).
 pub fn mail(data: &[u8]) {
-    let _ = mail::read_message(
-        data,
-        &CAPS,
-        |_, text| {
-            std::hint::black_box(text);
-        },
-        |attachment| {
-            std::hint::black_box(attachment);
-        },
-    );
+    guarded(|| {
+        let _ = mail::read_message(
+            data,
+            &CAPS,
+            |_, text| {
+                std::hint::black_box(text);
+            },
+            |attachment| {
+                std::hint::black_box(attachment);
+            },
+        );
+    });
 }
 
 /// Archives: raw bytes as zip, gzip or tar (by the first byte), every member read under the
@@ -270,8 +302,10 @@ pub fn archive(data: &[u8]) {
         max_ratio: 200,
     };
     let budget = Budget::new(256 << 20);
-    let _ = archive::for_each_member(Cursor::new(data), format, "a.gz", limits, &budget, |m| {
-        std::hint::black_box(m);
+    guarded(|| {
+        let _ = archive::for_each_member(Cursor::new(data), format, "a.gz", limits, &budget, |m| {
+            std::hint::black_box(m);
+        });
     });
 }
 
@@ -301,6 +335,7 @@ pub fn scan_file(data: &[u8]) {
     let path = folder.join(format!("x.{}", SCAN_EXTENSIONS[index]));
     std::fs::write(&path, content).unwrap();
     let mut own = 0;
+    let mut own_code_panics = Vec::new();
     fixture.scanners[index]
         .run(|group| {
             let Group::Outcomes(outcomes) = group else {
@@ -310,6 +345,13 @@ pub fn scan_file(data: &[u8]) {
                 .iter()
                 .filter(|o| o.record.inside.is_none())
                 .count();
+            // A panic in piimap's own code is a bug even though the scan survives it.
+            own_code_panics.extend(outcomes.iter().filter_map(|o| {
+                let message = &o.record.reason.as_ref()?.message;
+                message
+                    .contains("internal error while scanning, at src/")
+                    .then(|| message.clone())
+            }));
             Ok(())
         })
         .unwrap();
@@ -317,6 +359,7 @@ pub fn scan_file(data: &[u8]) {
         own, 1,
         "the file got no record of its own, or more than one"
     );
+    assert!(own_code_panics.is_empty(), "{own_code_panics:?}");
 }
 
 fn fixture() -> &'static Fixture {

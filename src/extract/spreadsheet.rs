@@ -155,9 +155,10 @@ const XLS_BYTES_PER_COLLECTED_CELL: u64 = 40;
 /// DIMENSIONS record, or its outermost cells, spanning more rows × columns than fit. Walks the
 /// workbook stream's records without holding it.
 fn xls_fits<R: Read + Seek>(reader: R, caps: &Caps) -> Result<(), ExtractError> {
-    let Ok(mut file) = cfb::CompoundFile::open(reader) else {
-        return Ok(()); // calamine says what is wrong with it
-    };
+    // calamine has a compound-file reader of its own, which panics on some damage the cfb
+    // crate reports as an error: a file cfb cannot open is not handed to calamine.
+    let mut file = cfb::CompoundFile::open(reader)
+        .map_err(|e| ExtractError::Corrupt(format!("not a readable compound file: {e}")))?;
     let stream = ["/Workbook", "/Book"]
         .into_iter()
         .find(|name| file.exists(name));
