@@ -36,3 +36,42 @@ seconds() {
 median() {
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
 }
+
+# tree_kb PID: the resident size in KB of PID and every process it started (reader processes),
+# from /proc (Linux).
+tree_kb() {
+  local pid=$1 kb=0 line tasks child
+  while read -r line; do
+    if [[ $line == VmRSS:* ]]; then
+      line=${line#VmRSS:}
+      kb=${line%kB}
+      break
+    fi
+  done <"/proc/$pid/status" 2>/dev/null || true
+  for tasks in /proc/"$pid"/task/*/children; do
+    [ -r "$tasks" ] || continue
+    for child in $(<"$tasks"); do
+      kb=$((kb + $(tree_kb "$child")))
+    done
+  done
+  echo $((kb))
+}
+
+# peak_rss COMMAND...: runs COMMAND (exit 3 counts as success) and prints its wall seconds and
+# the peak resident size in MB of it and the processes it started, summed, sampled every 10 ms
+# (/usr/bin/time's %M is the largest single process: a scan's reader processes are not in it).
+peak_rss() {
+  local t0 t1 pid peak=0 kb status=0
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    kb=$(tree_kb "$pid")
+    ((kb > peak)) && peak=$kb
+    sleep 0.01
+  done
+  wait "$pid" || status=$?
+  [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || return "$status"
+  t1=$(date +%s.%N)
+  echo "$(echo "$t1 - $t0" | bc -l) $((peak / 1024))"
+}

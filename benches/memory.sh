@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Peak memory (RSS, from /usr/bin/time) of `piimap scan` on the issue's hostile mix, and on
-# shares of 10 times more files.
+# Peak memory of `piimap scan` (the resident size of it and its reader processes, summed,
+# sampled every 10 ms) on the issue's hostile mix, and on shares of 10 times more files.
 #
 #   benches/memory.sh [THREADS]      e.g. benches/memory.sh 2
 #
@@ -14,12 +14,11 @@ set -euo pipefail
 threads=${1:-2}
 base=${PIIMAP_BENCH_DIR:-/tmp}
 source "$(dirname "$0")/common.sh"
-require /usr/bin/time time
 export PIIMAP_KEY_FILE="$base/piimap-mem-fingerprint.key"
 peak() { # DIR: prints "peak-RSS-MB seconds files"
-  local out
-  out=$( { /usr/bin/time -f '%M %e' "$piimap" scan "$1/share" -q -j "$threads" -o "$1/inventory.json" || [ $? -eq 3 ]; } 2>&1 | tail -1)
-  echo "$(echo "$out" | awk '{printf "%.0f", $1 / 1024}') $(echo "$out" | awk '{print $2}') $(find "$1/share" -type f | wc -l)"
+  local secs mb
+  read -r secs mb <<<"$(peak_rss "$piimap" scan "$1/share" -q -j "$threads" -o "$1/inventory.json")"
+  echo "$mb $(printf '%.2f' "$secs") $(find "$1/share" -type f | wc -l)"
 }
 hostile=$base/piimap-mem-hostile
 corpus "$hostile" --seed 11 --mixed --size 500M --big-text 500M --line-less 1G --xlsx-cells 1000000

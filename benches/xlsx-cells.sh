@@ -34,8 +34,16 @@ for _ in $(seq "$runs"); do
       out=$( { /usr/bin/time -f '%e %M' "${binaries[$b]}" scan "$dir/share/darbinieki.xlsx" \
         -j 1 -q -o "$dir/inventory-$b.json"; } 2>&1 | tail -1)
       times[$layout.$b]+="${out% *} "
-      rss[$layout.$b]=${out#* }
     done
+  done
+done
+# Memory in one more run each: the scanner and its reader process together (not timed, as the
+# sampling costs a little CPU).
+for layout in "${layouts[@]}"; do
+  dir=$base/piimap-xlsx-$layout-$cells
+  for b in "${!binaries[@]}"; do
+    out=$(peak_rss "${binaries[$b]}" scan "$dir/share/darbinieki.xlsx" -j 1 -q -o "$dir/inventory-$b.json")
+    rss[$layout.$b]=${out#* }
   done
 done
 printf '%-10s %-9s %9s %10s %14s %9s\n' layout binary 'file MB' 'median s' 'cells/s' 'peak MB'
@@ -46,7 +54,7 @@ for layout in "${layouts[@]}"; do
     m=$(median ${times[$layout.$b]})
     printf '%-10s %-9s %9.1f %10s %14.0f %9.0f\n' "$layout" "$([ "$b" -eq 0 ] && echo this || echo baseline)" \
       "$(echo "$(stat -c %s "$file") / 1048576" | bc -l)" "$m" \
-      "$(echo "$cells / $m" | bc -l)" "$(echo "${rss[$layout.$b]} / 1024" | bc -l)"
+      "$(echo "$cells / $m" | bc -l)" "${rss[$layout.$b]}"
   done
   if [ "${#binaries[@]}" -gt 1 ]; then
     # shellcheck disable=SC2086
