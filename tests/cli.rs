@@ -255,3 +255,33 @@ fn a_store_made_under_another_key_is_said_to_be() {
         lost.stderr
     );
 }
+
+/// The header says whether access times are kept, and on Linux, for a file the scanning account
+/// owns, they are: its access time two days old (so `relatime` would move it) stays as it was.
+#[test]
+fn access_times_are_left_alone_and_the_header_says_so() {
+    let env = TestEnv::new();
+    let file = env.write("a.txt", "e-pasts anna@piemers.lv\n");
+    let old = std::time::SystemTime::now() - Duration::from_secs(2 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_times(std::fs::FileTimes::new().set_accessed(old))
+        .unwrap();
+    let before = std::fs::metadata(&file).unwrap().accessed().unwrap();
+    let scan = env.scan(&[]);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    let header = &scan.lines[0];
+    let policy = header["access_times"].as_str().unwrap();
+    if cfg!(target_os = "linux") {
+        assert!(
+            ["unchanged", "unchanged_for_own_files"].contains(&policy),
+            "{policy}"
+        );
+        let after = std::fs::metadata(&file).unwrap().accessed().unwrap();
+        assert_eq!(before, after, "the scan changed the access time");
+    } else {
+        assert_eq!(policy, "may_change");
+    }
+}
