@@ -49,8 +49,10 @@ tree_kb() {
     fi
   done <"/proc/$pid/status" 2>/dev/null || true
   for tasks in /proc/"$pid"/task/*/children; do
-    [ -r "$tasks" ] || continue
-    for child in $(<"$tasks"); do
+    local kids=()
+    # The process may end while it is looked at.
+    read -r -a kids 2>/dev/null <"$tasks" || true
+    for child in "${kids[@]}"; do
       kb=$((kb + $(tree_kb "$child")))
     done
   done

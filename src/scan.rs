@@ -1162,18 +1162,7 @@ impl<'s> Worker<'s> {
         let mut outcome = outcome;
         if unread > 0 {
             let message = format!("{}: {unread} attachments not read", self.time_message());
-            let record = &mut outcome.record;
-            if matches!(record.status, Status::Complete | Status::Partial) {
-                record.status = Status::Partial;
-                let before = record.reason.take().map(|r| r.message);
-                record.reason = Some(Reason {
-                    code: ReasonCode::LimitExceeded,
-                    message: match before {
-                        Some(before) => format!("{message}; {before}"),
-                        None => message,
-                    },
-                });
-            }
+            cut_short(&mut outcome.record, message);
         }
         outcome
     }
@@ -1539,6 +1528,23 @@ fn read_status(read: Result<Vec<Shortfall>, ExtractError>) -> (Status, Option<Re
             }),
         ),
     }
+}
+
+/// Marks a record that was read as cut short by a cap after the fact (attachments left at the
+/// deadline): `partial`, `limit_exceeded` first among its reasons.
+fn cut_short(record: &mut FileRecord, message: String) {
+    if !matches!(record.status, Status::Complete | Status::Partial) {
+        return;
+    }
+    record.status = Status::Partial;
+    let before = record.reason.take().map(|r| r.message);
+    record.reason = Some(Reason {
+        code: ReasonCode::LimitExceeded,
+        message: match before {
+            Some(before) => format!("{message}; {before}"),
+            None => message,
+        },
+    });
 }
 
 /// A finding of personal data, or a classified column of personal data with values.
