@@ -546,12 +546,7 @@ impl<'s> Worker<'s> {
         let meta = match meta {
             Ok(m) => m,
             Err(e) => {
-                return not_scanned(
-                    &Subject::on_disk(path, None),
-                    Status::Error,
-                    reason_for_io(e.kind()),
-                    e.to_string(),
-                );
+                return io_failed(&Subject::on_disk(path, None), &e);
             }
         };
         let subject = Subject::on_disk(path, Some(meta));
@@ -563,12 +558,7 @@ impl<'s> Worker<'s> {
         let file = match open_for_scan(path) {
             Ok(f) => f,
             Err(e) => {
-                let mut outcome = not_scanned(
-                    &subject,
-                    Status::Error,
-                    reason_for_io(e.kind()),
-                    e.to_string(),
-                );
+                let mut outcome = io_failed(&subject, &e);
                 if e.kind() == io::ErrorKind::InvalidInput {
                     // Replaced by a FIFO, socket or device since the walk saw a file.
                     outcome.record.status = Status::Skipped;
@@ -595,12 +585,7 @@ impl<'s> Worker<'s> {
         let mut filled = match text::read_full(&mut file, &mut self.buf[..SNIFF_HEAD]) {
             Ok(n) => n,
             Err(e) => {
-                let outcome = not_scanned(
-                    &subject,
-                    Status::Error,
-                    reason_for_io(e.kind()),
-                    e.to_string(),
-                );
+                let outcome = io_failed(&subject, &e);
                 return self.time_capped(outcome);
             }
         };
@@ -611,12 +596,7 @@ impl<'s> Worker<'s> {
             match text::read_full(&mut file, &mut self.buf[filled..]) {
                 Ok(n) => filled += n,
                 Err(e) => {
-                    let outcome = not_scanned(
-                        &subject,
-                        Status::Error,
-                        reason_for_io(e.kind()),
-                        e.to_string(),
-                    );
+                    let outcome = io_failed(&subject, &e);
                     return self.time_capped(outcome);
                 }
             }
@@ -633,12 +613,7 @@ impl<'s> Worker<'s> {
                     deadline: self.deadline,
                 },
                 Err(e) => {
-                    return not_scanned(
-                        &subject,
-                        Status::Error,
-                        reason_for_io(e.kind()),
-                        e.to_string(),
-                    );
+                    return io_failed(&subject, &e);
                 }
             };
         }
@@ -792,12 +767,7 @@ impl<'s> Worker<'s> {
         let filled = match text::read_full(&mut reader, &mut self.buf) {
             Ok(n) => n,
             Err(e) => {
-                return not_scanned(
-                    subject,
-                    Status::Error,
-                    reason_for_io(e.kind()),
-                    e.to_string(),
-                );
+                return io_failed(subject, &e);
             }
         };
         let sniffed = extract::sniff(&self.buf[..filled], subject.name());
@@ -850,12 +820,7 @@ impl<'s> Worker<'s> {
                 let filled = match text::read_full(&mut utf8, &mut self.buf) {
                     Ok(n) => n,
                     Err(e) => {
-                        return not_scanned(
-                            subject,
-                            Status::Error,
-                            reason_for_io(e.kind()),
-                            e.to_string(),
-                        );
+                        return io_failed(subject, &e);
                     }
                 };
                 let encoding = extract::TextEncoding {
@@ -1024,12 +989,7 @@ impl<'s> Worker<'s> {
     ) -> FileOutcome {
         let people = metadata::of_document(&mut reader, format);
         if let Err(e) = reader.rewind() {
-            return not_scanned(
-                subject,
-                Status::Error,
-                reason_for_io(e.kind()),
-                e.to_string(),
-            );
+            return io_failed(subject, &e);
         }
         let options = &self.scanner.options;
         let rules = self.scanner.rules.rules();
@@ -1683,6 +1643,16 @@ fn not_text_outcome(subject: &Subject<'_>, sniffed: Sniffed) -> FileOutcome {
     let mut outcome = not_scanned(subject, Status::Skipped, code, message);
     outcome.record.format = format.into();
     outcome
+}
+
+/// The record of a subject whose reading failed with `e` (before anything was scanned).
+fn io_failed(subject: &Subject<'_>, e: &io::Error) -> FileOutcome {
+    not_scanned(
+        subject,
+        Status::Error,
+        reason_for_io(e.kind()),
+        e.to_string(),
+    )
 }
 
 fn reason_for_io(kind: io::ErrorKind) -> ReasonCode {

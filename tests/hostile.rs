@@ -4,8 +4,8 @@
 
 mod harness;
 
+use harness::TestEnv;
 use harness::hostile::*;
-use harness::{TestEnv, run_measured};
 
 /// An ordinary file scanned beside every hostile one: its personal code must always be found.
 const ORDINARY: &str = "Iesniedzējs: Jānis Bērziņš, personas kods 161175-19997\n";
@@ -63,11 +63,7 @@ fn the_memory_cap_holds_the_whole_process_tree() {
         zip_of(&[("saraksts.txt", big.as_bytes())]),
     );
     env.write("aiz.xlsx", xlsx_declaring_strings("1", "161175-19997"));
-    let mut cmd = env.command();
-    cmd.arg("scan").arg(&env.root).args([
-        "--format",
-        "jsonl",
-        "-q",
+    let (scan, cost) = env.scan_measured(&[
         "-j",
         "1",
         "--max-file-memory",
@@ -75,7 +71,6 @@ fn the_memory_cap_holds_the_whole_process_tree() {
         "--max-compression-ratio",
         "100000",
     ]);
-    let (scan, cost) = run_measured(cmd);
     assert_eq!(scan.code, 3, "{}", scan.stderr);
     for zip in ["share/liels.zip", "otrs/liels.zip"] {
         let rec = scan.assert_cut(zip, "skipped", "limit_exceeded", "--max-file-memory");
@@ -317,11 +312,7 @@ Content-Transfer-Encoding: binary\r\n\r\n"
 fn repeated_ods_cells_cost_what_they_hold() {
     let env = TestEnv::new();
     env.write("atkartots.ods", ods_repeating(20_000));
-    let mut cmd = env.command();
-    cmd.arg("scan")
-        .arg(&env.root)
-        .args(["--format", "jsonl", "-q", "-j", "1"]);
-    let (scan, cost) = run_measured(cmd);
+    let (scan, cost) = env.scan_measured(&["-j", "1"]);
     assert_eq!(scan.code, 0, "{}", scan.stderr);
     assert!(scan.kind("atkartots.ods", "lv_personal_code").is_some());
     assert!(
@@ -440,11 +431,7 @@ fn a_content_stream_of_millions_of_operators_costs_time_not_memory() {
     content.extend(b"0 0 m\n".repeat(10 << 20));
     let env = TestEnv::new();
     env.write("celi.pdf", pdf_pages(&[content], &[], ""));
-    let mut cmd = env.command();
-    cmd.arg("scan")
-        .arg(&env.root)
-        .args(["--format", "jsonl", "-q", "-j", "1"]);
-    let (scan, cost) = run_measured(cmd);
+    let (scan, cost) = env.scan_measured(&["-j", "1"]);
     assert_eq!(scan.code, 0, "{}", scan.stderr);
     assert!(scan.kind("celi.pdf", "lv_personal_code").is_some());
     if cfg!(target_os = "linux") {
@@ -610,11 +597,7 @@ fn deep_rtf_groups_cost_no_memory_per_brace() {
     rtf.extend(std::iter::repeat_n(b'{', 40 << 20));
     let env = TestEnv::new();
     env.write("dzilš.rtf", rtf);
-    let mut cmd = env.command();
-    cmd.arg("scan")
-        .arg(&env.root)
-        .args(["--format", "jsonl", "-q", "-j", "1"]);
-    let (scan, cost) = run_measured(cmd);
+    let (scan, cost) = env.scan_measured(&["-j", "1"]);
     assert_eq!(scan.code, 0, "{}", scan.stderr);
     assert!(scan.kind("dzilš.rtf", "lv_personal_code").is_some());
     if cfg!(target_os = "linux") {
@@ -729,11 +712,7 @@ fn a_tree_of_hostile_files_costs_each_file_only_itself() {
     for (name, bytes) in &hostile {
         env.write(name, bytes);
     }
-    let mut cmd = env.command();
-    cmd.arg("scan")
-        .arg(&env.root)
-        .args(["--format", "jsonl", "-q", "-j", "2"]);
-    let (scan, cost) = run_measured(cmd);
+    let (scan, cost) = env.scan_measured(&["-j", "2"]);
     assert_eq!(scan.code, 3, "{}", scan.stderr);
     // Read in full, the personal data found.
     for file in [

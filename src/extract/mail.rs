@@ -77,11 +77,7 @@ pub fn read_message<R: Read>(
     let mut shortfalls = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         if i >= caps.max_members {
-            shortfalls.push(Shortfall::Capped(format!(
-                "attachments: only the first {} of {} were read (--max-archive-members)",
-                caps.max_members,
-                ids.len()
-            )));
+            shortfalls.push(too_many_attachments(caps.max_members, ids.len()));
             break;
         }
         if caps.out_of_time() {
@@ -102,6 +98,13 @@ pub fn read_message<R: Read>(
         });
     }
     Ok(shortfalls)
+}
+
+/// What is said of a message with more attachments than `--max-archive-members`.
+pub(super) fn too_many_attachments(max: usize, count: usize) -> Shortfall {
+    Shortfall::Capped(format!(
+        "attachments: only the first {max} of {count} were read (--max-archive-members)"
+    ))
 }
 
 /// Every address in every `name` header of `message` (a header may be repeated), as

@@ -317,11 +317,10 @@ fn read_msg_storage<R: Read + Seek>(
     let attachments = msg_children(file, root, "__attach_version1.0_");
     for (i, storage) in attachments.iter().enumerate() {
         if i >= caps.max_members {
-            shortfalls.push(Shortfall::Capped(format!(
-                "attachments: only the first {} of {} were read (--max-archive-members)",
+            shortfalls.push(super::mail::too_many_attachments(
                 caps.max_members,
-                attachments.len()
-            )));
+                attachments.len(),
+            ));
             break;
         }
         let name = msg_string(file, storage, "3707", max)

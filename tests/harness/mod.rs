@@ -123,6 +123,16 @@ impl TestEnv {
         cmd
     }
 
+    /// `piimap scan <root> --format jsonl -q <args>`, measured ([`run_measured`]).
+    pub fn scan_measured(&self, args: &[&str]) -> (Scan, Cost) {
+        let mut cmd = self.command();
+        cmd.arg("scan")
+            .arg(&self.root)
+            .args(["--format", "jsonl", "-q"])
+            .args(args);
+        run_measured(cmd)
+    }
+
     /// `piimap scan <root> --format jsonl -q <args>`.
     pub fn scan(&self, args: &[&str]) -> Scan {
         let mut cmd = self.command();
