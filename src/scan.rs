@@ -546,7 +546,7 @@ impl<'s> Worker<'s> {
         let meta = match meta {
             Ok(m) => m,
             Err(e) => {
-                return io_failed(&Subject::on_disk(path, None), &e);
+                return io_failed(&Subject::on_disk(path, None), e);
             }
         };
         let subject = Subject::on_disk(path, Some(meta));
