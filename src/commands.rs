@@ -17,10 +17,12 @@ use crate::detect::RuleSet;
 use crate::exit_code::ExitCode;
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{Confidence, RecordDigest, SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
+use crate::outcome::{Group, PastScans};
 use crate::report::{InventoryWriter, Progress, SummaryBuilder, print_summary};
 use crate::retention::Retention;
-use crate::scan::{ArchiveOptions, Group, Readers, ScanOptions, Scanner, StoreUse, rfc3339};
+use crate::scan::{ArchiveOptions, Readers, ScanOptions, Scanner, rfc3339};
 use crate::store::Store;
+use crate::store::StoreReader;
 use crate::walk::WalkOptions;
 use crate::{config, diff, find, register};
 
@@ -160,7 +162,6 @@ impl ReadSetup {
                 max_ratio: read.max_compression_ratio,
             },
             own_files: canonical([Some(self.key_path.as_path())]),
-            store: None,
             track_occurrences: false,
             today: today(),
             max_file_memory: read.max_file_memory,
@@ -275,13 +276,21 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             .chain(store_files.iter().map(|p| Some(p.as_path()))),
     ));
     options.track_occurrences = store.is_some();
-    options.store = match (&args.store, &store) {
-        (Some(path), Some(store)) => Some(StoreUse {
-            path: path.clone(),
-            options_key,
-            full: args.full,
-            scan_id: store.scan_id(),
-        }),
+    let today = options.today;
+    // Each worker asks its own read connection whether a file is unchanged.
+    let past_scans = match (&args.store, &store) {
+        (Some(path), Some(store)) => {
+            let (path, scan_id) = (path.clone(), store.scan_id());
+            let open = move || -> Result<Box<dyn PastScans + Send>> {
+                Ok(Box::new(StoreReader::open(
+                    &path,
+                    &options_key,
+                    scan_id,
+                    today,
+                )?))
+            };
+            Some(Box::new(open))
+        }
         _ => None,
     };
     let read = &args.read;
@@ -315,7 +324,10 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         rules: setup.rules.rules().iter().map(|r| r.id.clone()).collect(),
         access_times: crate::scan::access_times(),
     };
-    let scanner = Scanner::new(setup.rules, setup.key, options);
+    let mut scanner = Scanner::new(setup.rules, setup.key, options);
+    if let Some(open) = past_scans {
+        scanner = scanner.with_past_scans(open, !args.full);
+    }
     writer.begin(&header)?;
     let mut summary = SummaryBuilder::default();
     let mut progress = Progress::new(!args.quiet);

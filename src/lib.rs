@@ -22,6 +22,7 @@ pub mod find;
 pub mod inventory;
 pub mod isolation;
 pub mod memory;
+pub mod outcome;
 pub mod panics;
 pub mod register;
 pub mod report;

@@ -29,12 +29,12 @@ use crate::inventory::{
     Occurrence, PathRepr, Reason, ReasonCode, Status,
 };
 use crate::isolation::{self, Ended, ReaderProcess, Received};
-use crate::store::{StoreReader, StoredFile};
+use crate::outcome::{DiskState, FileOutcome, Group, PastScans};
 use crate::tables::{self, ColumnTally, CsvView};
 use crate::walk::{self, WalkItem, WalkOptions};
 
 /// What to scan and how. A reader process gets these options in its setup: all but the walk,
-/// the scan's own files, the store and the reader program, which are the scanner's alone.
+/// the scan's own files and the reader program, which are the scanner's alone.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanOptions {
     /// Roots, excludes, links, threads.
@@ -59,10 +59,6 @@ pub struct ScanOptions {
     /// Files the scan itself writes (output, key file, store): never scanned.
     #[serde(skip)]
     pub own_files: Vec<PathBuf>,
-    /// The store to reuse unchanged files' findings from (`--store`), and the key of the
-    /// options and rules the stored findings must have been made with.
-    #[serde(skip)]
-    pub store: Option<StoreUse>,
     /// Keep every distinct value at its logical place on the outcomes (for the store and
     /// for `find`).
     pub track_occurrences: bool,
@@ -88,18 +84,24 @@ pub struct Readers {
 /// Bytes of a file read to sniff what it is (the sniffer looks at no more than 64 KiB).
 const SNIFF_HEAD: usize = 64 << 10;
 
-/// How a scan uses its store.
-#[derive(Debug, Clone)]
-pub struct StoreUse {
-    /// The store file.
-    pub path: PathBuf,
-    /// Digest of everything that shapes findings (rules, options, key, version); stored files
-    /// made under another key are read again.
-    pub options_key: String,
-    /// Read every file again (`--full`).
-    pub full: bool,
-    /// This scan's id in the store.
-    pub scan_id: i64,
+/// Opens, for one worker thread, what the scan asks about unchanged files (the store's read
+/// connection).
+pub type PastScansOpener = dyn Fn() -> Result<Box<dyn PastScans + Send>> + Send + Sync;
+
+/// How a scan uses a store (`--store`).
+struct PastScansUse {
+    open: Box<PastScansOpener>,
+    /// Take unchanged files from it; `false` with `--full` (every file is read again, and the
+    /// store still learns what each file on disk is).
+    reuse: bool,
+}
+
+impl std::fmt::Debug for PastScansUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PastScansUse")
+            .field("reuse", &self.reuse)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Caps on what archives (and e-mail attachments) may cost.
@@ -127,102 +129,6 @@ impl ArchiveOptions {
     }
 }
 
-/// What the consumer gets for one entry of the walk.
-#[derive(Debug)]
-pub enum Group {
-    /// Its outcomes (read now, or a moved file rebuilt from the store): those of any archive
-    /// members or attachments first, the entry's own last.
-    Outcomes(Vec<FileOutcome>),
-    /// A file on disk unchanged since the store's last scan: its records as stored, unread.
-    Unchanged(StoredFile),
-}
-
-/// One file's result, sent to the consumer (and from a reader process to the scanner).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct FileOutcome {
-    /// The record (written to the inventory when it has findings or is not complete).
-    pub record: FileRecord,
-    /// Bytes read and scanned.
-    pub bytes_scanned: u64,
-    /// With a store: every distinct value at its logical place (capped per file).
-    pub occurrences: Vec<Occurrence>,
-    /// With a store, on the outcome of a file on disk (the last of its group): what it was.
-    #[serde(skip)]
-    pub disk: Option<DiskState>,
-    /// Taken from the store instead of read: an unchanged file found under a new path.
-    #[serde(skip)]
-    pub moved: Option<Moved>,
-    /// The first day (days since 1970-01-01) on which a child in the file turns 18: the
-    /// record's `children` count is out of date from then on.
-    pub recount_on: Option<i64>,
-}
-
-/// A file on disk as the store compares it: unchanged when all of these are equal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DiskState {
-    /// The exact path bytes (Unix) or UTF-16 units (Windows), as the store keys files.
-    pub path: Vec<u8>,
-    /// The path as text.
-    pub path_text: String,
-    /// Bytes.
-    pub size: u64,
-    /// Last modification, nanoseconds since the Unix epoch.
-    pub modified_ns: i64,
-    /// Device and inode (file index on Windows): the file's identity, kept across renames.
-    pub device: u64,
-    /// See `device`.
-    pub inode: u64,
-}
-
-impl DiskState {
-    /// The state of `path` from its metadata.
-    pub fn of(path: &Path, meta: &fs::Metadata) -> DiskState {
-        let modified_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i64);
-        #[cfg(unix)]
-        let (device, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            (meta.dev(), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let (device, inode) = (0, 0);
-        DiskState {
-            path: crate::inventory::path::exact_bytes(path),
-            path_text: path.to_string_lossy().into_owned(),
-            size: meta.len(),
-            modified_ns,
-            device,
-            inode,
-        }
-    }
-}
-
-/// An unchanged file found in the store under another path (same identity, size and time).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Moved {
-    /// The store's id of the file.
-    pub file_id: i64,
-    /// The path it had.
-    pub from: String,
-}
-
-impl FileOutcome {
-    /// The outcome of a file read now.
-    pub fn new(record: FileRecord, bytes_scanned: u64) -> FileOutcome {
-        FileOutcome {
-            record,
-            bytes_scanned,
-            occurrences: Vec::new(),
-            disk: None,
-            moved: None,
-            recount_on: None,
-        }
-    }
-}
-
 /// A configured scanner.
 #[derive(Debug)]
 pub struct Scanner {
@@ -232,6 +138,8 @@ pub struct Scanner {
     own_names: HashSet<OsString>,
     /// Set once a reader process could not be started (and the user was told).
     reader_warned: AtomicBool,
+    /// The store, if the scan has one.
+    past: Option<PastScansUse>,
 }
 
 impl Scanner {
@@ -248,7 +156,15 @@ impl Scanner {
             options,
             own_names,
             reader_warned: AtomicBool::new(false),
+            past: None,
         }
+    }
+
+    /// The scanner with a store: each worker opens its own connection with `open`, and takes
+    /// unchanged files from it when `reuse` (not with `--full`).
+    pub fn with_past_scans(mut self, open: Box<PastScansOpener>, reuse: bool) -> Scanner {
+        self.past = Some(PastScansUse { open, reuse });
+        self
     }
 
     /// The rules in use.
@@ -324,8 +240,8 @@ struct Worker<'s> {
     members_after_deadline: u64,
     /// The format of the innermost subject being read, for the record of a panic in it.
     format: &'static str,
-    /// A read connection to the store, when the scan has one.
-    store: Option<StoreReader>,
+    /// The store's past scans, when the scan has a store.
+    past: Option<Box<dyn PastScans + Send>>,
     /// This thread's reader process, once started (`ScanOptions::readers`).
     reader: Option<ReaderProcess>,
 }
@@ -341,8 +257,8 @@ impl<'s> Worker<'s> {
             members_after_deadline: 0,
             format: "unknown",
             reader: None,
-            store: scanner.options.store.as_ref().and_then(|s| {
-                StoreReader::open(&s.path, &s.options_key, s.scan_id, scanner.options.today)
+            past: scanner.past.as_ref().and_then(|p| {
+                (p.open)()
                     .map_err(|e| {
                         eprintln!("piimap: warning: files will be read, not reused: {e:#}")
                     })
@@ -418,13 +334,13 @@ impl<'s> Worker<'s> {
                 // One stat serves the store's comparison and the scan.
                 let meta = fs::metadata(&path);
                 // With a store: an unchanged file's records are taken from it, unread.
-                let disk = match (&self.store, &meta) {
+                let disk = match (&self.scanner.past, &meta) {
                     (Some(_), Ok(meta)) => Some(DiskState::of(&path, meta)),
                     _ => None,
                 };
-                let full = self.scanner.options.store.as_ref().is_some_and(|s| s.full);
-                if let (Some(store), Some(disk), false) = (&self.store, &disk, full) {
-                    match store.lookup(disk) {
+                let reuse = self.scanner.past.as_ref().is_some_and(|p| p.reuse);
+                if let (Some(past), Some(disk), true) = (&self.past, &disk, reuse) {
+                    match past.lookup(disk) {
                         Ok(Some(stored)) => return stored,
                         Ok(None) => {}
                         Err(e) => eprintln!("piimap: warning: store lookup failed: {e:#}"),

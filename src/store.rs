@@ -17,8 +17,8 @@ use anyhow::{Context, Result};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use crate::inventory::{ChangeState, FileChange, FileRecord, KindChange, Occurrence, RecordDigest};
-use crate::scan::{DiskState, FileOutcome, Group, Moved};
+use crate::inventory::{ChangeState, FileChange, FileRecord, KindChange, Occurrence, StoreCounts};
+use crate::outcome::{DiskState, FileOutcome, Group, Moved, PastScans, StoredFile, StoredRecord};
 
 /// Schema migrations, in order; `PRAGMA user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -135,29 +135,6 @@ pub struct Store {
     last_commit: Instant,
     /// What this scan did with the store.
     pub counts: StoreCounts,
-}
-
-/// What a scan did with its store, for the summary.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
-pub struct StoreCounts {
-    /// Files on disk read (new, changed, or read again because the options changed).
-    pub read: u64,
-    /// Files on disk whose records were taken from the store, unread.
-    pub reused: u64,
-    /// Of those, found under a new path.
-    pub moved: u64,
-    /// Files on disk in the previous scan and gone now.
-    pub removed: u64,
 }
 
 impl Store {
@@ -544,12 +521,14 @@ impl StoreReader {
             today,
         })
     }
+}
 
+impl PastScans for StoreReader {
     /// What the store holds of a file on disk that has not changed (same size, modified time
     /// and identity, read with the same options), found by its path (its stored records) or,
     /// when it has moved, by its identity (its records under the new path). `None`: it must be
     /// read.
-    pub fn lookup(&self, disk: &DiskState) -> Result<Option<Group>> {
+    fn lookup(&self, disk: &DiskState) -> Result<Option<Group>> {
         let by_path = self
             .conn
             .prepare_cached(
@@ -608,7 +587,9 @@ impl StoreReader {
         }
         Ok(None)
     }
+}
 
+impl StoreReader {
     /// An unchanged file's records as stored, each with its change: what an interrupted scan
     /// recorded after the baseline, or `unchanged`.
     fn unchanged(&self, file_id: i64, change_scan: i64) -> Result<StoredFile> {
@@ -662,26 +643,6 @@ impl StoreReader {
         }
         Ok(outcomes)
     }
-}
-
-/// A file on disk unchanged since the store's last scan: its records as stored, reused unread.
-#[derive(Debug)]
-pub struct StoredFile {
-    /// The store's id of the file.
-    pub file_id: i64,
-    /// Its records: members first, the file last.
-    pub records: Vec<StoredRecord>,
-}
-
-/// A record reused from the store.
-#[derive(Debug)]
-pub struct StoredRecord {
-    /// Its JSON without `change` and `retention` (see [`FileRecord::to_stored_json`]).
-    pub json: String,
-    /// What the summary and retention use of it.
-    pub digest: RecordDigest,
-    /// Its change since the previous scan.
-    pub change: Option<FileChange>,
 }
 
 /// A stored file's records, in order (their index is their ordinal).

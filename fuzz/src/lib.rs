@@ -17,7 +17,8 @@ use piimap::extract::{
     self, Caps, Sniffed, mail, metadata, office, ole, pdf, rtf, spreadsheet, text,
 };
 use piimap::inventory::Confidence;
-use piimap::scan::{Group, Scanner};
+use piimap::outcome::Group;
+use piimap::scan::Scanner;
 
 /// The targets, by name.
 pub const TARGETS: &[(&str, fn(&[u8]))] = &[

@@ -853,13 +853,36 @@ pub struct Summary {
     pub categories: BTreeMap<Category, Totals>,
     /// With `--store`: files read, reused, moved and removed.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub store: Option<crate::store::StoreCounts>,
+    pub store: Option<StoreCounts>,
     /// Files with personal codes of people under 18 on the scan date.
     #[serde(default)]
     pub files_with_children_data: u64,
     /// With retention policies: the files kept longer than their period.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub over_retention: Option<OverRetention>,
+}
+
+/// What a scan did with its store, for the summary.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+pub struct StoreCounts {
+    /// Files on disk read (new, changed, or read again because the options changed).
+    pub read: u64,
+    /// Files on disk whose records were taken from the store, unread.
+    pub reused: u64,
+    /// Of those, found under a new path.
+    pub moved: u64,
+    /// Files on disk in the previous scan and gone now.
+    pub removed: u64,
 }
 
 /// Files over their retention period.

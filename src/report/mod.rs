@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use crate::inventory::{FileRecord, RecordDigest, RetentionCheck, ScanHeader, Status, Summary};
-use crate::store::StoredRecord;
+use crate::outcome::StoredRecord;
 pub use terminal::{Progress, print_summary};
 
 /// Inventory format.
@@ -452,7 +452,7 @@ impl SummaryBuilder {
     }
 
     /// Adds what the scan did with its store.
-    pub fn set_store(&mut self, counts: crate::store::StoreCounts) {
+    pub fn set_store(&mut self, counts: crate::inventory::StoreCounts) {
         self.summary.store = Some(counts);
     }
 
