@@ -54,17 +54,18 @@ fn detector(c: &mut Criterion) {
 fn validators(c: &mut Criterion) {
     let mut group = c.benchmark_group("validator");
     let cases = [
-        (Validator::LvPersonalCode, "161175-19997"),
-        (Validator::LvCompanyCode, "40003521600"),
-        (Validator::Email, "janis.berzins@pasts.lv"),
-        (Validator::Phone, "+371 2612 3456"),
-        (Validator::Iban, "LV80 BANK 0000 4351 9500 1"),
-        (Validator::Ipv4, "83.241.12.7"),
-        (Validator::Ipv6, "2001:db8:85a3::8a2e:370:7334"),
-        (Validator::PaymentCard, "4111 1111 1111 1111"),
+        ("lv_personal_code", "161175-19997"),
+        ("lv_company_code", "40003521600"),
+        ("email", "janis.berzins@pasts.lv"),
+        ("phone", "+371 2612 3456"),
+        ("iban", "LV80 BANK 0000 4351 9500 1"),
+        ("ipv4", "83.241.12.7"),
+        ("ipv6", "2001:db8:85a3::8a2e:370:7334"),
+        ("payment_card", "4111 1111 1111 1111"),
     ];
-    for (validator, value) in cases {
-        group.bench_function(validator.name(), |b| {
+    for (name, value) in cases {
+        let validator = Validator::named(name).expect("a built-in validator");
+        group.bench_function(name, |b| {
             b.iter(|| validator.validate(black_box(value), 0, value.len()))
         });
     }

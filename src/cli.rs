@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::corpus::WorkbookLayout;
+use crate::detect::RuleSource;
 use crate::inventory::Confidence;
 use crate::report::OutputFormat;
 use crate::retention::{Period, RetentionPolicy, parse_period, parse_retention_policy};
@@ -140,9 +141,9 @@ pub struct ReadArgs {
     /// (a zip bomb).
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub max_compression_ratio: u64,
-    /// Use the rule files in DIR instead of the built-in rules.
-    #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
+    /// Which rules to use.
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// Fingerprint key file [default: $PIIMAP_KEY_FILE, else piimap/fingerprint.key in the user
     /// config directory]; created with owner-only permissions on first use.
     #[arg(long, value_name = "FILE")]
@@ -227,16 +228,38 @@ pub enum FindFormat {
 pub enum RulesCommand {
     /// Every rule: id, kind, category, and what validates it.
     List {
-        /// Use the rule files in DIR instead of the built-in rules.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        /// Which rules to list.
+        #[command(flatten)]
+        rules: RuleArgs,
     },
     /// Run every rule's own positive and negative examples.
     Check {
-        /// Use the rule files in DIR instead of the built-in rules.
-        #[arg(long, value_name = "DIR")]
-        rules: Option<PathBuf>,
+        /// Which rules to check.
+        #[command(flatten)]
+        rules: RuleArgs,
     },
+}
+
+/// Which rules a command uses: the built-in ones, plus or instead of a directory's.
+#[derive(Debug, Clone, Args)]
+pub struct RuleArgs {
+    /// Add the rule files (*.toml) in DIR to the built-in rules; a rule with the id of a
+    /// built-in one replaces it. DIR/tables/columns.toml adds column classes the same way.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Use only the rules (and column classes) of --rules DIR, none of the built-in ones.
+    #[arg(long, requires = "rules")]
+    pub no_builtin_rules: bool,
+}
+
+impl RuleArgs {
+    /// Where the rules come from.
+    pub fn source(&self) -> RuleSource {
+        RuleSource {
+            dir: self.rules.clone(),
+            no_builtin: self.no_builtin_rules,
+        }
+    }
 }
 
 /// `piimap generate-corpus`.

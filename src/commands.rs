@@ -10,17 +10,16 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 
 use crate::cli::{
-    Cli, Command, CorpusArgs, DiffArgs, FindArgs, FindFormat, ReadArgs, ReportArgs, RulesCommand,
-    ScanArgs, TableFormat,
+    Cli, Command, CorpusArgs, DiffArgs, FindArgs, FindFormat, ReadArgs, ReportArgs, RuleArgs,
+    RulesCommand, ScanArgs, TableFormat,
 };
-use crate::detect::RuleSet;
 use crate::exit_code::ExitCode;
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{Confidence, RecordDigest, SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
 use crate::outcome::{Group, PastScans};
 use crate::report::{InventoryWriter, Progress, SummaryBuilder, print_summary};
 use crate::retention::Retention;
-use crate::scan::{ArchiveOptions, Readers, ScanOptions, Scanner, rfc3339};
+use crate::scan::{ArchiveOptions, Readers, ScanOptions, ScanRules, Scanner, rfc3339};
 use crate::store::Store;
 use crate::store::StoreReader;
 use crate::walk::WalkOptions;
@@ -100,8 +99,8 @@ fn scan_with_config(args: ScanArgs, argv: &[OsString]) -> Result<ExitCode> {
 /// What every command that reads files needs: rules, the fingerprint key and its file, and
 /// the number of threads.
 pub struct ReadSetup {
-    /// The compiled rules.
-    pub rules: RuleSet,
+    /// The compiled rules and column classes.
+    pub rules: ScanRules,
     /// The fingerprint key.
     pub key: FingerprintKey,
     /// Its file (never scanned).
@@ -126,7 +125,7 @@ impl ReadSetup {
             None => FingerprintKey::default_path()?,
         };
         Ok(ReadSetup {
-            rules: RuleSet::load(read.rules.as_deref())?,
+            rules: ScanRules::load(&read.rules.source())?,
             key: FingerprintKey::load_or_create(&key_path, !named)?,
             key_path,
             threads: threads(read.threads),
@@ -165,10 +164,7 @@ impl ReadSetup {
             track_occurrences: false,
             today: today(),
             max_file_memory: read.max_file_memory,
-            readers: reader_program().map(|program| Readers {
-                program,
-                rules_dir: read.rules.clone(),
-            }),
+            readers: reader_program().map(|program| Readers { program }),
         }
     }
 
@@ -318,10 +314,11 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             reveal: args.reveal,
             samples: args.samples,
             threads: setup.threads,
-            rules_dir: read.rules.as_ref().map(|d| d.display().to_string()),
+            rules_dir: read.rules.rules.as_ref().map(|d| d.display().to_string()),
+            no_builtin_rules: read.rules.no_builtin_rules,
             retention: retention_policies(&args),
         },
-        rules: setup.rules.rules().iter().map(|r| r.id.clone()).collect(),
+        rules: rule_ids(setup.rules.rules.rules()),
         access_times: crate::scan::access_times(),
     };
     let mut scanner = Scanner::new(setup.rules, setup.key, options);
@@ -468,7 +465,7 @@ fn find(args: FindArgs) -> Result<ExitCode> {
         roots
     };
     let setup = ReadSetup::new(&args.read, &roots)?;
-    let queries = find::queries(&setup.rules, &setup.key, &values)
+    let queries = find::queries(&setup.rules.rules, &setup.key, &values)
         .map_err(|e| UsageError(format!("{e:#}")))?;
     let mut gaps = Vec::new();
     let hits = match &args.store {
@@ -583,32 +580,43 @@ fn schema() -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-fn rules_list(dir: Option<PathBuf>) -> Result<ExitCode> {
-    let set = RuleSet::load(dir.as_deref())?;
+/// The ids of the rules in use, sorted (the order they are tried in is their priority's).
+fn rule_ids(rules: &[crate::detect::Rule]) -> Vec<String> {
+    let mut ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+/// `piimap rules list`: in the order rules are tried.
+fn rules_list(args: RuleArgs) -> Result<ExitCode> {
+    let loaded = ScanRules::load(&args.source())?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{:<28} {:<22} {:<18} validator",
-        "id", "kind", "category"
+        "{:<28} {:<22} {:<18} {:<8} validator",
+        "id", "kind", "category", "priority"
     )?;
-    for rule in set.rules() {
+    for rule in loaded.rules.rules() {
         writeln!(
             out,
-            "{:<28} {:<22} {:<18} {}",
+            "{:<28} {:<22} {:<18} {:<8} {}",
             rule.id,
             rule.kind,
             rule.category.name(),
-            rule.validator
+            rule.priority,
+            rule.validator.name
         )?;
         writeln!(out, "    {}", rule.name)?;
-        writeln!(out, "    checks: {}", rule.validator().describe())?;
+        writeln!(out, "    checks: {}", rule.validator.description)?;
     }
     out.flush()?;
     Ok(ExitCode::Success)
 }
 
-fn rules_check(dir: Option<PathBuf>) -> Result<ExitCode> {
-    let set = RuleSet::load(dir.as_deref())?;
+/// `piimap rules check`: loads the rules and column classes, and runs every rule's examples.
+fn rules_check(args: RuleArgs) -> Result<ExitCode> {
+    let loaded = ScanRules::load(&args.source())?;
+    let set = &loaded.rules;
     let failures = set.check_examples();
     let examples: usize = set
         .rules()

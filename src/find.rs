@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::detect::RuleSet;
 use crate::inventory::fingerprint::{FingerprintKey, to_hex};
-use crate::inventory::{Location, Occurrence, mask};
+use crate::inventory::{Location, Occurrence};
 
 /// A value to look for, as the rules read it.
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +66,7 @@ pub fn queries(rules: &RuleSet, key: &FingerprintKey, values: &[String]) -> Resu
         queries.push(Query {
             value: i + 1,
             kind: rule.kind.clone(),
-            masked: mask::mask(rule.validator(), &finding.value),
+            masked: rule.validator.mask(&finding.value),
             fingerprint: to_hex(&key.fingerprint(&rule.kind, &finding.value)),
         });
     }

@@ -19,6 +19,7 @@ pub mod diff;
 pub mod exit_code;
 pub mod extract;
 pub mod find;
+pub mod findings;
 pub mod inventory;
 pub mod isolation;
 pub mod memory;

@@ -17,20 +17,21 @@ use anyhow::{Context, Result, bail};
 use ignore::WalkState;
 use serde::{Deserialize, Serialize};
 
-use crate::detect::{Detector, Finding, RuleSet};
+use crate::detect::{Detector, Finding, RuleSet, RuleSource};
 use crate::extract::archive::{self, Budget, Member, Unread};
 use crate::extract::mail::{self, Attachment, MailPart};
 use crate::extract::text::{self, LineTracker};
 use crate::extract::{self, Sniffed};
 use crate::extract::{Caps, ExtractError, Shortfall, metadata, office, ole, pdf, rtf, spreadsheet};
+use crate::findings::{self, FileFindings};
 use crate::inventory::fingerprint::FingerprintKey;
 use crate::inventory::{
-    AccessTimes, Category, Confidence, FileFindings, FileRecord, Inside, Location, MetadataField,
-    Occurrence, PathRepr, Reason, ReasonCode, Status,
+    AccessTimes, Category, Confidence, FileRecord, Inside, Location, Occurrence, PathRepr, Reason,
+    ReasonCode, Status,
 };
 use crate::isolation::{self, Ended, ReaderProcess, Received};
 use crate::outcome::{DiskState, FileOutcome, Group, PastScans};
-use crate::tables::{self, ColumnTally, CsvView};
+use crate::tables::{self, ColumnClasses, ColumnTally, CsvView};
 use crate::walk::{self, WalkItem, WalkOptions};
 
 /// What to scan and how. A reader process gets these options in its setup: all but the walk,
@@ -77,8 +78,38 @@ pub struct ScanOptions {
 pub struct Readers {
     /// The program: the running `piimap`.
     pub program: PathBuf,
-    /// The `--rules` directory, loaded again by each reader (its digest is checked).
-    pub rules_dir: Option<PathBuf>,
+}
+
+/// What a scan finds things with: the detection rules and the table column classes, both from
+/// one [`RuleSource`].
+#[derive(Debug)]
+pub struct ScanRules {
+    /// Where they came from (a reader process loads them again from there).
+    pub source: RuleSource,
+    /// The compiled detection rules.
+    pub rules: RuleSet,
+    /// The column classes, each `kind` checked against the rules.
+    pub columns: ColumnClasses,
+}
+
+impl ScanRules {
+    /// Loads and checks the rules and column classes of `source`.
+    pub fn load(source: &RuleSource) -> Result<ScanRules, crate::detect::RuleError> {
+        let rules = RuleSet::load(source)?;
+        let columns = ColumnClasses::load(source, &rules)?;
+        Ok(ScanRules {
+            source: source.clone(),
+            rules,
+            columns,
+        })
+    }
+
+    /// A digest of all that shapes findings: stored records made under another are not
+    /// reused, and a reader process refuses to run with rules other than the scanner's.
+    pub fn digest(&self) -> String {
+        let both = format!("{} {}", self.rules.digest(), self.columns.digest());
+        blake3::hash(both.as_bytes()).to_hex().to_string()
+    }
 }
 
 /// Bytes of a file read to sniff what it is (the sniffer looks at no more than 64 KiB).
@@ -132,7 +163,7 @@ impl ArchiveOptions {
 /// A configured scanner.
 #[derive(Debug)]
 pub struct Scanner {
-    rules: RuleSet,
+    rules: ScanRules,
     key: FingerprintKey,
     options: ScanOptions,
     own_names: HashSet<OsString>,
@@ -144,7 +175,7 @@ pub struct Scanner {
 
 impl Scanner {
     /// A scanner with compiled rules and a fingerprint key.
-    pub fn new(rules: RuleSet, key: FingerprintKey, options: ScanOptions) -> Scanner {
+    pub fn new(rules: ScanRules, key: FingerprintKey, options: ScanOptions) -> Scanner {
         let own_names = options
             .own_files
             .iter()
@@ -169,7 +200,7 @@ impl Scanner {
 
     /// The rules in use.
     pub fn rules(&self) -> &RuleSet {
-        &self.rules
+        &self.rules.rules
     }
 
     /// Walks and scans every root, calling `on_group` (on the calling thread) for every entry
@@ -250,7 +281,7 @@ impl<'s> Worker<'s> {
     fn new(scanner: &'s Scanner) -> Self {
         Worker {
             scanner,
-            detector: scanner.rules.detector(),
+            detector: scanner.rules.rules.detector(),
             buf: vec![0; text::CHUNK],
             findings: Vec::new(),
             deadline: None,
@@ -426,7 +457,7 @@ impl<'s> Worker<'s> {
         self.findings.clear();
         self.detector
             .scan(&text, 0..text.len(), 0, &mut self.findings);
-        let rules = self.scanner.rules.rules();
+        let rules = self.scanner.rules.rules.rules();
         let min = self.scanner.options.min_confidence;
         for f in self.findings.drain(..).rev() {
             // Weak shapes (a bare 8-digit number) are the sizes and counts of piimap's own
@@ -442,7 +473,7 @@ impl<'s> Worker<'s> {
     /// panic's message may quote the text being read, so only where it happened is kept.
     fn panicked(&mut self, subject: &Subject<'_>) -> FileOutcome {
         // The detector's regex cache may be mid-search; start afresh.
-        self.detector = self.scanner.rules.detector();
+        self.detector = self.scanner.rules.rules.detector();
         let mut outcome = not_scanned(
             subject,
             Status::Error,
@@ -591,7 +622,7 @@ impl<'s> Worker<'s> {
             let readers = self.scanner.options.readers.as_ref()?;
             let setup = ReaderSetup {
                 key: self.scanner.key.to_hex(),
-                rules_dir: readers.rules_dir.clone(),
+                rules: self.scanner.rules.source.clone(),
                 rules_digest: self.scanner.rules.digest(),
                 options: self.scanner.options.clone(),
             };
@@ -827,11 +858,11 @@ impl<'s> Worker<'s> {
     ) -> FileOutcome {
         let format = extract::text_format(subject.name());
         let options = &self.scanner.options;
-        let rules = self.scanner.rules.rules();
+        let rules = self.scanner.rules.rules.rules();
         let mut findings = self.file_findings();
         let mut tracker = LineTracker::default();
         let mut table = matches!(format, "csv" | "tsv")
-            .then(|| CsvView::new(format, self.scanner.rules.columns()));
+            .then(|| CsvView::new(format, &self.scanner.rules.columns));
         let (detector, pending) = (&mut self.detector, &mut self.findings);
         let mut keep = |f: Finding, location: Location| {
             let rule = &rules[f.rule];
@@ -908,9 +939,9 @@ impl<'s> Worker<'s> {
             return io_failed(subject, &e);
         }
         let options = &self.scanner.options;
-        let rules = self.scanner.rules.rules();
+        let rules = self.scanner.rules.rules.rules();
         let mut findings = self.file_findings();
-        let classes = self.scanner.rules.columns();
+        let classes = &self.scanner.rules.columns;
         let mut columns = ColumnTally::default();
         let mut segment = String::new();
         let (detector, pending) = (&mut self.detector, &mut self.findings);
@@ -939,7 +970,7 @@ impl<'s> Worker<'s> {
                 _ => None,
             };
             let class = column.as_ref().and_then(|c| c.class());
-            let restored = tables::restore_spreadsheet_number(class, text);
+            let restored = class.and_then(|c| c.restore_number(text));
             let text = restored.as_deref().unwrap_or(text);
             tables::scan_labelled(detector, label, text, &mut segment, pending);
             if let Some(column) = &mut column {
@@ -969,7 +1000,9 @@ impl<'s> Worker<'s> {
         record.columns = columns.into_summaries();
         record.metadata = people
             .iter()
-            .map(|(field, name)| MetadataField::new(field, name, &self.scanner.key, options.reveal))
+            .map(|(field, name)| {
+                findings::metadata_field(field, name, &self.scanner.key, options.reveal)
+            })
             .collect();
         record.personal_data = record_has_personal_data(&record);
         let bytes_scanned = if scanned {
@@ -1174,8 +1207,8 @@ impl<'s> Worker<'s> {
 struct ReaderSetup {
     /// The fingerprint key, hex (the pipe is private to the two processes).
     key: String,
-    /// The `--rules` directory, if not the built-in rules.
-    rules_dir: Option<PathBuf>,
+    /// Where the scanner's rules came from.
+    rules: RuleSource,
     /// The scanner's rule-set digest: the reader refuses to run with other rules.
     rules_digest: String,
     /// The scan options.
@@ -1219,7 +1252,7 @@ pub fn serve_reader(mut input: impl Read, output: impl Write) -> Result<()> {
     isolation::end_with_parent();
     let setup: ReaderSetup =
         isolation::read_frame(&mut input)?.context("the scanner sent no setup")?;
-    let rules = RuleSet::load(setup.rules_dir.as_deref())?;
+    let rules = ScanRules::load(&setup.rules)?;
     if rules.digest() != setup.rules_digest {
         bail!("the rules changed since the scan began");
     }

@@ -11,11 +11,20 @@ fn builtin_rules_check_passes() {
     cmd.args(["rules", "check"]);
     let out = harness::run(cmd);
     assert_eq!(out.code, 0, "{}", out.stdout);
-    assert!(
-        out.stdout.contains(" passed, 0 failed (16 rules)"),
-        "{}",
-        out.stdout
-    );
+    // Every rule file in rules/ is built in.
+    let files = std::fs::read_dir(harness::repo().join("rules"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "toml")
+        })
+        .count();
+    assert!(files >= 16, "{files}");
+    let expected = format!(" passed, 0 failed ({files} rules)");
+    assert!(out.stdout.contains(&expected), "{}", out.stdout);
 }
 
 #[test]
@@ -90,8 +99,103 @@ fn a_wrong_example_fails_the_check() {
     );
 }
 
+/// The kinds found in `name` of a scan.
+fn kinds_in(scan: &harness::Scan, name: &str) -> Vec<String> {
+    scan.file(name)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// An employee number rule written by a user: TOML only, the validator `none`.
+const EMPLOYEE_NUMBER_RULE: &str = r#"
+id = "employee_number"
+name = "Employee number (darbinieka numurs)"
+kind = "employee_number"
+category = "identification"
+description = "The personnel system's numbers: DARB- and six digits."
+validator = "none"
+priority = 50
+patterns = ['DARB-[0-9]{6}']
+
+negative_examples = ["DARB-12345", "DARB-1234567", { text = "Pasūtījums DARB-123456", max_confidence = "low" }]
+
+[confidence]
+match = "medium"
+
+[context]
+raise = ["darbinieka nr", "darbinieks", "employee"]
+lower = ["pasūtījum", "order"]
+
+[[examples]]
+text = "Darbinieka nr. DARB-004217"
+expect = "DARB-004217"
+confidence = "high"
+
+[[examples]]
+text = "DARB-118200, Rīga"
+expect = "DARB-118200"
+confidence = "medium"
+"#;
+
+/// A new kind of identifier added by a rule file, without Rust: found (and masked, and its
+/// examples checked) in the same run as the built-in rules, which still find personal codes.
 #[test]
-fn a_rules_directory_replaces_the_builtin_rules() {
+fn a_custom_rule_adds_a_kind_and_the_builtin_rules_still_run() {
+    let env = TestEnv::new();
+    let dir = env.temp.path().join("my-rules");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("employee_number.toml"), EMPLOYEE_NUMBER_RULE).unwrap();
+    env.write(
+        "personal.txt",
+        "Darbinieks DARB-004217, personas kods 161175-19997\n",
+    );
+    let mut check = env.command();
+    check.args(["rules", "check", "--rules"]).arg(&dir);
+    let checked = harness::run(check);
+    assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
+    let mut list = env.command();
+    list.args(["rules", "list", "--rules"]).arg(&dir);
+    let listed = harness::run(list);
+    assert!(
+        listed.stdout.contains("employee_number"),
+        "{}",
+        listed.stdout
+    );
+    assert!(
+        listed.stdout.contains("lv_personal_code"),
+        "{}",
+        listed.stdout
+    );
+
+    let scan = env.scan(&["--rules", dir.to_str().unwrap(), "--samples", "3"]);
+    let mut kinds = kinds_in(&scan, "personal.txt");
+    kinds.sort();
+    assert_eq!(kinds, ["employee_number", "lv_personal_code"]);
+    let file = scan.file("personal.txt");
+    let employee = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "employee_number")
+        .unwrap();
+    assert_eq!(employee["category"], "identification");
+    assert_eq!(employee["max_confidence"], "high");
+    assert_eq!(employee["samples"][0]["masked"], "XXXX-XXXX17");
+    assert!(!scan.stdout.contains("DARB-004217"));
+    assert!(
+        scan.header()["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "employee_number")
+    );
+}
+
+#[test]
+fn no_builtin_rules_leaves_only_the_directorys_rules() {
     let env = TestEnv::new();
     let dir = rules_copy(&env);
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -100,15 +204,41 @@ fn a_rules_directory_replaces_the_builtin_rules() {
             std::fs::remove_file(path).unwrap();
         }
     }
+    std::fs::remove_dir_all(dir.join("tables")).unwrap();
     env.write("a.txt", "personas kods 161175-19997, anna@piemers.lv\n");
-    let scan = env.scan(&["--rules", dir.to_str().unwrap()]);
-    let kinds: Vec<_> = scan.file("a.txt")["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["kind"].clone())
-        .collect();
-    assert_eq!(kinds, ["email"]);
+    let scan = env.scan(&["--rules", dir.to_str().unwrap(), "--no-builtin-rules"]);
+    assert_eq!(kinds_in(&scan, "a.txt"), ["email"]);
+    assert_eq!(scan.header()["options"]["no_builtin_rules"], true);
+    // Without the flag, the same directory adds to the built-in rules.
+    let added = env.scan(&["--rules", dir.to_str().unwrap()]);
+    let mut kinds = kinds_in(&added, "a.txt");
+    kinds.sort();
+    assert_eq!(kinds, ["email", "lv_personal_code"]);
+    assert!(added.header()["options"].get("no_builtin_rules").is_none());
+}
+
+#[test]
+fn a_column_class_of_an_unknown_kind_is_refused() {
+    let env = TestEnv::new();
+    let dir = env.temp.path().join("my-rules");
+    std::fs::create_dir_all(dir.join("tables")).unwrap();
+    std::fs::write(dir.join("employee_number.toml"), EMPLOYEE_NUMBER_RULE).unwrap();
+    std::fs::write(
+        dir.join("tables/columns.toml"),
+        "[[column]]\nclass = \"employee\"\ncategory = \"identification\"\nkind = \"employee_nr\"\nwords = [\"darbinieka nr.\"]\n",
+    )
+    .unwrap();
+    let mut check = env.command();
+    check.args(["rules", "check", "--rules"]).arg(&dir);
+    let checked = harness::run(check);
+    assert_eq!(checked.code, 1);
+    assert!(
+        checked
+            .stderr
+            .contains("kind `employee_nr` is not a kind any rule finds"),
+        "{}",
+        checked.stderr
+    );
 }
 
 #[test]
@@ -121,7 +251,7 @@ fn a_rules_directory_can_replace_the_column_classes() {
     )
     .unwrap();
     env.copy_fixture("spreadsheets/darbinieki.xlsx", "t.xlsx");
-    let scan = env.scan(&["--rules", dir.to_str().unwrap()]);
+    let scan = env.scan(&["--rules", dir.to_str().unwrap(), "--no-builtin-rules"]);
     let columns = scan.file("t.xlsx")["columns"].as_array().unwrap().clone();
     let classed: Vec<_> = columns.iter().filter(|c| !c["class"].is_null()).collect();
     assert_eq!(classed.len(), 1, "{columns:?}");

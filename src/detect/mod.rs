@@ -1,13 +1,11 @@
 //! Detection: rules (data) compiled into one multi-pattern regex plus one keyword automaton;
 //! validators, boundaries and context keywords run only on candidates.
 
-pub mod columns;
 mod context;
 pub mod rules;
 pub mod validators;
 
 use std::ops::Range;
-use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::{self, Regex};
@@ -17,8 +15,8 @@ use regex_syntax::hir::literal;
 
 use crate::inventory::{Confidence, ContextEvidence};
 use context::ContextMatcher;
-pub use rules::{Boundary, Rule, RuleError};
-use validators::Validator;
+pub use rules::{Boundary, Rule, RuleError, RuleSource};
+use validators::Tier;
 
 /// Lazy-DFA cache per thread. Numbers written with separators (dates, amounts, grouped phones,
 /// IBANs) give the union of digit patterns many states; with the default 2 MiB the cache is
@@ -49,7 +47,6 @@ pub struct Finding {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    validators: Vec<Validator>,
     regex: Option<Regex>,
     /// Rule index of each regex pattern.
     pattern_rule: Vec<usize>,
@@ -58,7 +55,6 @@ pub struct RuleSet {
     pattern_starts: Vec<[bool; 256]>,
     keywords: Option<KeywordMatcher>,
     contexts: Vec<Option<ContextMatcher>>,
-    columns: columns::ColumnClasses,
 }
 
 /// All keyword-rule terms in one automaton.
@@ -66,43 +62,31 @@ pub struct RuleSet {
 struct KeywordMatcher {
     automaton: AhoCorasick,
     /// `(rule index, tier, canonical term)` per automaton pattern.
-    terms: Vec<(usize, &'static str, String)>,
+    terms: Vec<(usize, Tier, String)>,
 }
 
 impl RuleSet {
     /// The built-in rules.
     pub fn builtin() -> Result<RuleSet, RuleError> {
-        RuleSet::new(rules::builtin_rules()?, columns::ColumnClasses::builtin()?)
+        RuleSet::load(&RuleSource::default())
     }
 
-    /// The rules in `dir` (and its `tables/columns.toml` when present, else the built-in column
-    /// classes), or the built-in rules when `dir` is `None`.
-    pub fn load(dir: Option<&Path>) -> Result<RuleSet, RuleError> {
-        match dir {
-            Some(dir) => RuleSet::new(
-                rules::load_rules_dir(dir)?,
-                columns::ColumnClasses::load_or_builtin(dir)?,
-            ),
-            None => RuleSet::builtin(),
-        }
+    /// The rules of `source`.
+    pub fn load(source: &RuleSource) -> Result<RuleSet, RuleError> {
+        RuleSet::new(source.rules()?)
     }
 
-    /// A digest of everything in the rule set that shapes findings (rules and column classes):
-    /// stored findings made under another digest are not reused.
+    /// A digest of everything in the rule set that shapes findings: stored findings made under
+    /// another digest are not reused.
     pub fn digest(&self) -> String {
-        let text = format!("{:?}\n{:?}", self.rules, self.columns);
+        let text = format!("{:?}", self.rules);
         blake3::hash(text.as_bytes()).to_hex().to_string()
     }
 
-    /// Compiles a rule set.
-    pub fn new(rules: Vec<Rule>, columns: columns::ColumnClasses) -> Result<RuleSet, RuleError> {
-        let mut seen = std::collections::HashSet::new();
-        if let Some(dup) = rules.iter().find(|r| !seen.insert(r.id.as_str())) {
-            return Err(RuleError::Invalid {
-                id: dup.id.clone(),
-                message: "duplicate rule id".into(),
-            });
-        }
+    /// Compiles a rule set. Rules are tried in order of priority, highest first, then of id.
+    pub fn new(mut rules: Vec<Rule>) -> Result<RuleSet, RuleError> {
+        rules::refuse_duplicates(&rules)?;
+        rules.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.id.cmp(&b.id)));
         let mut patterns = Vec::new();
         let mut pattern_rule = Vec::new();
         let mut pattern_starts = Vec::new();
@@ -123,11 +107,12 @@ impl RuleSet {
                 pattern_starts.push(can_start);
             }
             if let Some(k) = &rule.keywords {
+                let tier = |name| rule.validator.tier(name).expect("keyword tiers");
                 let tiered = k
                     .strong
                     .iter()
-                    .map(|t| ("strong", t))
-                    .chain(k.weak.iter().map(|t| ("weak", t)));
+                    .map(|t| (tier("strong"), t))
+                    .chain(k.weak.iter().map(|t| (tier("weak"), t)));
                 for (tier, term) in tiered {
                     let lower = term.to_lowercase();
                     for variant in case_variants(&lower) {
@@ -163,27 +148,19 @@ impl RuleSet {
             .map(|r| r.context.as_ref().map(ContextMatcher::new).transpose())
             .collect::<Result<_, _>>()
             .map_err(|e: aho_corasick::BuildError| RuleError::Compile(e.to_string()))?;
-        let validators = rules.iter().map(Rule::validator).collect();
         Ok(RuleSet {
             rules,
-            validators,
             regex,
             pattern_rule,
             pattern_starts,
             keywords,
             contexts,
-            columns,
         })
     }
 
     /// The rules, in precedence order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
-    }
-
-    /// The table column classes.
-    pub fn columns(&self) -> &columns::ColumnClasses {
-        &self.columns
     }
 
     /// A per-thread detector.
@@ -392,7 +369,7 @@ impl Detector<'_> {
                 rule: *rule,
                 span: start..report.start + m.end(),
                 value: term.clone(),
-                confidence: self.set.rules[*rule].tier_confidence(tier),
+                confidence: self.set.rules[*rule].tier_confidence(*tier),
                 checks: &["keyword"],
                 attributes: Vec::new(),
                 context: None,
@@ -438,7 +415,7 @@ impl RuleSet {
         context: &mut context::ContextScratch,
     ) -> Option<Finding> {
         let r = &self.rules[rule];
-        let v = self.validators[rule].validate(text, start, end)?;
+        let v = r.validator.validate(text, start, end)?;
         let start = v.start.unwrap_or(start);
         if r.boundary == Boundary::Alphanumeric && !boundary_ok(text, start, v.end) {
             return None;

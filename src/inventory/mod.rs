@@ -1,9 +1,8 @@
 //! The inventory: the record types that are the contract with the register tool and scheduled
-//! jobs (documented field by field in `docs/inventory.md`), plus masking and fingerprints.
+//! jobs (documented field by field in `docs/inventory.md`), and the keyed fingerprints and path
+//! forms they carry. It imports nothing else of the crate.
 
-mod aggregate;
 pub mod fingerprint;
-pub mod mask;
 pub mod path;
 pub mod schema;
 
@@ -11,7 +10,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use aggregate::{FileFindings, days_from_civil};
 pub use path::PathRepr;
 
 /// Version of the inventory format. Bump when a field changes meaning.
@@ -675,19 +673,6 @@ fn reason_code<'de, D: serde::Deserializer<'de>>(
     Ok(Option::<Code>::deserialize(reason)?.map(|r| r.code))
 }
 
-impl MetadataField {
-    /// The field `field` naming `name`.
-    pub fn new(field: &str, name: &str, key: &fingerprint::FingerprintKey, reveal: bool) -> Self {
-        let normalised = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        MetadataField {
-            field: field.to_string(),
-            masked: mask::mask_name(&normalised),
-            fingerprint: fingerprint::to_hex(&key.fingerprint("person_name", &normalised)),
-            value: reveal.then_some(normalised),
-        }
-    }
-}
-
 /// Where a member sits: the file on disk that holds it, and its path inside each container
 /// from the outermost in (`["2024.zip", "saraksts.xlsx"]` for `arhivs.zip!/2024.zip!/saraksts.xlsx`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -804,8 +789,12 @@ pub struct ScanOptionsRecord {
     pub samples: usize,
     /// Worker threads.
     pub threads: usize,
-    /// Rules directory, if not the built-in rules.
+    /// The `--rules` directory whose rules add to (or, with `no_builtin_rules`, replace) the
+    /// built-in ones.
     pub rules_dir: Option<String>,
+    /// The built-in rules were left out (`--no-builtin-rules`); absent when they were used.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub no_builtin_rules: bool,
     /// Retention policies, `GLOB=PERIOD` in the order given (the last match applies), then
     /// `default=PERIOD`.
     #[serde(default)]

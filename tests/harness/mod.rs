@@ -33,6 +33,14 @@ impl Scan {
         self.lines.iter().filter(|l| l["type"] == "file").collect()
     }
 
+    /// The header line.
+    pub fn header(&self) -> &Value {
+        self.lines
+            .iter()
+            .find(|l| l["type"] == "header")
+            .expect("a header line")
+    }
+
     /// The record of the file whose path ends with `suffix`.
     pub fn file(&self, suffix: &str) -> &Value {
         let hits: Vec<_> = self

@@ -1,11 +1,31 @@
 //! Payment card numbers (reference §6): issuer prefix, issuer length, Luhn. Maestro is left out
 //! (too broad), so 13-digit millisecond timestamps starting with 1 never qualify.
 
-use super::{Validated, digit_string, digits_of};
+use super::{Tier, Validated, Validator, digit_string, digits_of, tail};
 
-pub(super) const TIERS: &[&str] = &["checked"];
+const TIERS: &[&str] = &["checked"];
+const CHECKED: Tier = Tier::named(TIERS, "checked");
 
-pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
+/// Payment card numbers, masked to their last four digits.
+pub(super) const VALIDATOR: Validator = Validator {
+    name: "payment_card",
+    tiers: TIERS,
+    description: "issuer prefix and length (Visa 16/19, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Mir), Luhn",
+    keywords: false,
+    validate,
+    mask,
+    birth_date: None,
+};
+
+fn mask(value: &str) -> String {
+    format!(
+        "{}{}",
+        "X".repeat(value.len().saturating_sub(4)),
+        tail(value, 4)
+    )
+}
+
+fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     let digits = digits_of(&text[start..end]);
     let brand = issuer(&digits)?;
     if luhn_check_digit(&digits[..digits.len() - 1]) != digits[digits.len() - 1] {
@@ -15,7 +35,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
         return None;
     }
     Some(
-        Validated::new(end, digit_string(&digits), "checked")
+        Validated::new(end, digit_string(&digits), CHECKED)
             .checks(&["issuer", "luhn"])
             .attribute("brand", brand),
     )
@@ -86,7 +106,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn ok(s: &str) -> Option<&'static str> {
-        validate(s, 0, s.len()).and_then(|v| v.attributes.first().map(|_| v.tier))
+        validate(s, 0, s.len()).and_then(|v| v.attributes.first().map(|_| v.tier.name))
     }
 
     // Presidio test numbers and the 2-series Mastercard (reference §6).

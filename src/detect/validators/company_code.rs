@@ -1,9 +1,21 @@
 //! Latvian company and institution registration numbers (reference §1.4): organisation
 //! identifiers, classified so they are never counted as persons.
 
-use super::{Validated, digit_string, digits_of};
+use super::{Tier, Validated, Validator, digit_string, digits_of};
 
-pub(super) const TIERS: &[&str] = &["checked"];
+const TIERS: &[&str] = &["checked"];
+const CHECKED: Tier = Tier::named(TIERS, "checked");
+
+/// Company and institution registration numbers: public register data, shown whole.
+pub(super) const VALIDATOR: Validator = Validator {
+    name: "lv_company_code",
+    tiers: TIERS,
+    description: "11 digits starting 4, 5 or 9; weighted sum mod 11 = 3 (optional LV prefix)",
+    keywords: false,
+    validate,
+    mask: str::to_string,
+    birth_date: None,
+};
 
 /// Weights over all eleven digits; a valid number has a weighted sum ≡ 3 (mod 11).
 const WEIGHTS: [u32; 11] = [9, 1, 4, 8, 3, 10, 2, 5, 7, 6, 1];
@@ -19,7 +31,7 @@ pub fn company_code_check_digit(first_ten: &[u8]) -> Option<u8> {
     (needed < 10).then_some(needed as u8)
 }
 
-pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
+fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     let raw = &text[start..end];
     let digits = digits_of(raw);
     if digits.len() != 11 || !matches!(digits[0], 4 | 5 | 9) {
@@ -28,7 +40,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
     if company_code_check_digit(&digits[..10]) != Some(digits[10]) {
         return None;
     }
-    let found = Validated::new(end, digit_string(&digits), "checked").checks(&["check_digit"]);
+    let found = Validated::new(end, digit_string(&digits), CHECKED).checks(&["check_digit"]);
     Some(if raw.starts_with("LV") {
         found.attribute("form", "vat")
     } else {

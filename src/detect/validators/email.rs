@@ -1,11 +1,33 @@
 //! E-mail addresses (reference §5.1): the domain must end in a known public suffix and have a
 //! registrable label before it, so `logo@2x.png`, `a@report.pdf` and `name@gov.lv` are rejected.
 
-use super::Validated;
+use super::{Tier, Validated, Validator};
 
-pub(super) const TIERS: &[&str] = &["address"];
+const TIERS: &[&str] = &["address"];
+const ADDRESS: Tier = Tier::named(TIERS, "address");
 
-pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
+/// E-mail addresses, masked to the first letter and the domain.
+pub(super) const VALIDATOR: Validator = Validator {
+    name: "email",
+    tiers: TIERS,
+    description: "domain under a known public suffix (no logo@2x.png); URL credentials rejected",
+    keywords: false,
+    validate,
+    mask,
+    birth_date: None,
+};
+
+fn mask(value: &str) -> String {
+    match value.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     let (start, raw) = without_query_key(text, start, &text[start..end]);
     let (local, domain) = raw.rsplit_once('@')?;
     // A greedy domain may swallow a sentence's last dot ("... jb@pasts.lv.").
@@ -44,7 +66,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
         return None;
     }
     Some(
-        Validated::new(end, value, "address")
+        Validated::new(end, value, ADDRESS)
             .starting_at(start)
             .checks(&["public_suffix"]),
     )

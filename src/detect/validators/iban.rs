@@ -3,11 +3,33 @@
 
 use iban::IbanLike;
 
-use super::Validated;
+use super::{Tier, Validated, Validator};
 
-pub(super) const TIERS: &[&str] = &["checked"];
+const TIERS: &[&str] = &["checked"];
+const CHECKED: Tier = Tier::named(TIERS, "checked");
 
-pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
+/// IBANs, masked to the country and the bank code.
+pub(super) const VALIDATOR: Validator = Validator {
+    name: "iban",
+    tiers: TIERS,
+    description: "country length and BBAN shape per the SWIFT registry, mod-97",
+    keywords: false,
+    validate,
+    mask,
+    birth_date: None,
+};
+
+fn mask(value: &str) -> String {
+    let head = value.get(..value.len().min(8)).unwrap_or("");
+    format!(
+        "{}XX {} {}",
+        head.get(..2.min(head.len())).unwrap_or(""),
+        head.get(4..).unwrap_or(""),
+        "X".repeat(value.len().saturating_sub(8))
+    )
+}
+
+fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     let raw = &text[start..end];
     // The pattern takes characters with single separators, in any grouping and either case; a
     // trailing token ("... 2024") may have been taken in. Try the longest candidate first, then
@@ -25,7 +47,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
         );
         if let Some(found) = parse(&compact) {
             let (value, country, bank) = found;
-            let mut found = Validated::new(start + cut, value, "checked")
+            let mut found = Validated::new(start + cut, value, CHECKED)
                 .checks(&["length", "bban_format", "mod97"])
                 .attribute("country", country);
             if let Some(bank) = bank {

@@ -4,12 +4,49 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::Validated;
+use super::{Tier, Validated, Validator};
 
-pub(super) const IPV4_TIERS: &[&str] = &["address", "weak"];
-pub(super) const IPV6_TIERS: &[&str] = &["address", "short"];
+const IPV4_TIERS: &[&str] = &["address", "weak"];
+const IPV4_ADDRESS: Tier = Tier::named(IPV4_TIERS, "address");
+const IPV4_WEAK: Tier = Tier::named(IPV4_TIERS, "weak");
+const IPV6_TIERS: &[&str] = &["address", "short"];
+const IPV6_ADDRESS: Tier = Tier::named(IPV6_TIERS, "address");
+const IPV6_SHORT: Tier = Tier::named(IPV6_TIERS, "short");
 
-pub(super) fn validate_v4(text: &str, start: usize, end: usize) -> Option<Validated> {
+/// IPv4 addresses, masked to their first two octets.
+pub(super) const IPV4: Validator = Validator {
+    name: "ipv4",
+    tiers: IPV4_TIERS,
+    description: "four octets 0-255; version strings and clause numbers (2.1.1.4.) need context; range noted",
+    keywords: false,
+    validate: validate_v4,
+    mask: mask_v4,
+    birth_date: None,
+};
+
+/// IPv6 addresses, masked to their first two groups.
+pub(super) const IPV6: Validator = Validator {
+    name: "ipv6",
+    tiers: IPV6_TIERS,
+    description: "parses as IPv6 (zone id and prefix allowed); range noted",
+    keywords: false,
+    validate: validate_v6,
+    mask: mask_v6,
+    birth_date: None,
+};
+
+fn mask_v4(value: &str) -> String {
+    let mut parts = value.split('.');
+    let (a, b) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    format!("{a}.{b}.x.x")
+}
+
+fn mask_v6(value: &str) -> String {
+    let groups: Vec<&str> = value.split(':').take(2).collect();
+    format!("{}:…", groups.join(":"))
+}
+
+fn validate_v4(text: &str, start: usize, end: usize) -> Option<Validated> {
     let raw = &text[start..end];
     let (addr_part, prefix) = split_prefix(raw, 32)?;
     let mut octets = [0u8; 4];
@@ -41,7 +78,7 @@ pub(super) fn validate_v4(text: &str, start: usize, end: usize) -> Option<Valida
     // do not end in .0 (a network address) unless a prefix length says it is a network.
     let version_like = octets.iter().all(|o| *o <= 9) || octets[0] == 0 || octets[3] == 0;
     let weak = prefix.is_none() && (clause_like || version_like);
-    let tier = if weak { "weak" } else { "address" };
+    let tier = if weak { IPV4_WEAK } else { IPV4_ADDRESS };
     let mut found = Validated::new(end, addr.to_string(), tier)
         .checks(&["octets"])
         .attribute("range", v4_range(addr));
@@ -51,7 +88,7 @@ pub(super) fn validate_v4(text: &str, start: usize, end: usize) -> Option<Valida
     Some(found)
 }
 
-pub(super) fn validate_v6(text: &str, start: usize, end: usize) -> Option<Validated> {
+fn validate_v6(text: &str, start: usize, end: usize) -> Option<Validated> {
     // Part of a longer colon or dot run (a MAC address, a time, C++ `a::b::c`) is not an address.
     if text[..start].ends_with([':', '.']) || text[end..].starts_with([':']) {
         return None;
@@ -65,9 +102,9 @@ pub(super) fn validate_v6(text: &str, start: usize, end: usize) -> Option<Valida
     }
     let explicit_groups = addr_part.split(':').filter(|g| !g.is_empty()).count();
     let tier = if explicit_groups >= 3 {
-        "address"
+        IPV6_ADDRESS
     } else {
-        "short"
+        IPV6_SHORT
     };
     let mut found = Validated::new(end, addr.to_string(), tier)
         .checks(&["parse"])
@@ -131,7 +168,7 @@ mod tests {
         let start = text.find(cand).unwrap();
         validate_v4(text, start, start + cand.len()).map(|v| {
             (
-                v.tier,
+                v.tier.name,
                 v.attributes
                     .iter()
                     .find(|a| a.0 == "range")
@@ -144,7 +181,7 @@ mod tests {
 
     fn v6(text: &str, cand: &str) -> Option<&'static str> {
         let start = text.find(cand).unwrap();
-        validate_v6(text, start, start + cand.len()).map(|v| v.tier)
+        validate_v6(text, start, start + cand.len()).map(|v| v.tier.name)
     }
 
     #[test]

@@ -8,6 +8,8 @@ mod company_code;
 mod email;
 mod iban;
 mod ip;
+mod keyword;
+mod none;
 mod personal_code;
 mod phone;
 
@@ -32,7 +34,7 @@ pub struct Validated {
     /// fingerprinted, masked and, with `--reveal`, shown.
     pub value: String,
     /// Which tier of evidence the value reached; the rule maps it to a confidence.
-    pub tier: &'static str,
+    pub tier: Tier,
     /// Checks the value passed, for the finding's evidence (`date`, `check_digit`, `mod97`...).
     pub checks: &'static [&'static str],
     /// Facts about the value that are not personal data themselves (`format`, `range`, `country`).
@@ -40,7 +42,7 @@ pub struct Validated {
 }
 
 impl Validated {
-    fn new(end: usize, value: String, tier: &'static str) -> Self {
+    fn new(end: usize, value: String, tier: Tier) -> Self {
         Validated {
             start: None,
             end,
@@ -69,120 +71,144 @@ impl Validated {
     }
 }
 
-/// The validators a rule file may name, each with the tiers it can return.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Validator {
-    /// Latvian personal code, old (`DDMMYY-CNNNN`) and new (`3[2-9]NNNN-NNNNN`) format.
-    LvPersonalCode,
-    /// Latvian company / institution registration number (11 digits, own check).
-    LvCompanyCode,
-    /// E-mail address with a domain under a known public suffix.
-    Email,
-    /// Latvian and international phone numbers.
-    Phone,
-    /// IBAN of any registered country: length, BBAN shape, mod-97.
-    Iban,
-    /// IPv4 address, rejecting version strings and clause numbers.
-    Ipv4,
-    /// IPv6 address, with optional zone id and prefix length.
-    Ipv6,
-    /// Payment card number: issuer prefix, issuer length and Luhn.
-    PaymentCard,
-    /// Keyword rules: the keyword itself is the finding (special categories).
-    Keyword,
+/// A validator: the code half of a rule, named in rule files by [`Validator::name`]. Each
+/// validator file defines one and owns all of it: what it accepts, its tiers, its description
+/// and how its values are masked.
+pub struct Validator {
+    /// The name rule files use (`lv_personal_code`).
+    pub name: &'static str,
+    /// The tiers it decides between; a rule must give each a confidence.
+    pub tiers: &'static [&'static str],
+    /// One line on what it checks, for `rules list`.
+    pub description: &'static str,
+    /// Whether its rules are keyword lists rather than patterns.
+    pub keywords: bool,
+    validate: fn(&str, usize, usize) -> Option<Validated>,
+    mask: fn(&str) -> String,
+    birth_date: Option<fn(&str) -> Option<Date>>,
 }
 
+/// A date as `(year, month, day)`.
+pub type Date = (u32, u32, u32);
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // By name alone: the functions' addresses differ from one process to the next, and a
+        // rule set's digest (its Debug text) must not.
+        write!(f, "Validator({})", self.name)
+    }
+}
+
+impl PartialEq for Validator {
+    fn eq(&self, other: &Validator) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Validator {}
+
+impl Serialize for Validator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name)
+    }
+}
+
+/// Every validator, in the order `rules list` shows them.
+pub const ALL: [&Validator; 10] = [
+    &personal_code::VALIDATOR,
+    &company_code::VALIDATOR,
+    &email::VALIDATOR,
+    &phone::VALIDATOR,
+    &iban::VALIDATOR,
+    &ip::IPV4,
+    &ip::IPV6,
+    &card::VALIDATOR,
+    &keyword::VALIDATOR,
+    &none::VALIDATOR,
+];
+
 impl Validator {
-    /// Every validator, in the order `rules list` shows them.
-    pub const ALL: [Validator; 9] = [
-        Validator::LvPersonalCode,
-        Validator::LvCompanyCode,
-        Validator::Email,
-        Validator::Phone,
-        Validator::Iban,
-        Validator::Ipv4,
-        Validator::Ipv6,
-        Validator::PaymentCard,
-        Validator::Keyword,
-    ];
-
-    /// The name used in rule files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Validator::LvPersonalCode => "lv_personal_code",
-            Validator::LvCompanyCode => "lv_company_code",
-            Validator::Email => "email",
-            Validator::Phone => "phone",
-            Validator::Iban => "iban",
-            Validator::Ipv4 => "ipv4",
-            Validator::Ipv6 => "ipv6",
-            Validator::PaymentCard => "payment_card",
-            Validator::Keyword => "keyword",
-        }
-    }
-
     /// Looks a validator up by its rule-file name.
-    pub fn from_name(name: &str) -> Option<Validator> {
-        Validator::ALL.into_iter().find(|v| v.name() == name)
+    pub fn named(name: &str) -> Option<&'static Validator> {
+        ALL.into_iter().find(|v| v.name == name)
     }
 
-    /// The tiers this validator can return; a rule must give each a confidence.
-    pub fn tiers(self) -> &'static [&'static str] {
-        match self {
-            Validator::LvPersonalCode => personal_code::TIERS,
-            Validator::LvCompanyCode => company_code::TIERS,
-            Validator::Email => email::TIERS,
-            Validator::Phone => phone::TIERS,
-            Validator::Iban => iban::TIERS,
-            Validator::Ipv4 => ip::IPV4_TIERS,
-            Validator::Ipv6 => ip::IPV6_TIERS,
-            Validator::PaymentCard => card::TIERS,
-            Validator::Keyword => &["strong", "weak"],
-        }
-    }
-
-    /// One-line description of what the validator checks, for `rules list`.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Validator::LvPersonalCode => {
-                "old format: real birth date, century digit 0-2, date before 2017-07-01, mod-11 check digit; new format: prefix 32-39, check digit raises confidence"
-            }
-            Validator::LvCompanyCode => {
-                "11 digits starting 4, 5 or 9; weighted sum mod 11 = 3 (optional LV prefix)"
-            }
-            Validator::Email => {
-                "domain under a known public suffix (no logo@2x.png); URL credentials rejected"
-            }
-            Validator::Phone => {
-                "+371/00371 numbers against the Latvian numbering plan; bare 8-digit national numbers; international +CC numbers of 8-15 digits with a known country code"
-            }
-            Validator::Iban => "country length and BBAN shape per the SWIFT registry, mod-97",
-            Validator::Ipv4 => {
-                "four octets 0-255; version strings and clause numbers (2.1.1.4.) need context; range noted"
-            }
-            Validator::Ipv6 => "parses as IPv6 (zone id and prefix allowed); range noted",
-            Validator::PaymentCard => {
-                "issuer prefix and length (Visa 16/19, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Mir), Luhn"
-            }
-            Validator::Keyword => "a listed Latvian stem or English keyword at a word start",
-        }
+    /// The tier called `name`, if the validator has one.
+    pub fn tier(&self, name: &str) -> Option<Tier> {
+        self.tiers
+            .iter()
+            .position(|t| *t == name)
+            .map(|i| Tier::of(self.tiers, i))
     }
 
     /// Validates the candidate `text[start..end]`. `None` rejects it.
-    pub fn validate(self, text: &str, start: usize, end: usize) -> Option<Validated> {
-        match self {
-            Validator::LvPersonalCode => personal_code::validate(text, start, end),
-            Validator::LvCompanyCode => company_code::validate(text, start, end),
-            Validator::Email => email::validate(text, start, end),
-            Validator::Phone => phone::validate(text, start, end),
-            Validator::Iban => iban::validate(text, start, end),
-            Validator::Ipv4 => ip::validate_v4(text, start, end),
-            Validator::Ipv6 => ip::validate_v6(text, start, end),
-            Validator::PaymentCard => card::validate(text, start, end),
-            Validator::Keyword => None,
+    pub fn validate(&self, text: &str, start: usize, end: usize) -> Option<Validated> {
+        (self.validate)(text, start, end)
+    }
+
+    /// The value as a sample shows it: never the whole of a personal value.
+    pub fn mask(&self, value: &str) -> String {
+        (self.mask)(value)
+    }
+
+    /// Whether its values are people's codes that may carry a birth date (personal codes).
+    pub fn carries_birth_dates(&self) -> bool {
+        self.birth_date.is_some()
+    }
+
+    /// The birth date `(year, month, day)` a value carries (an old-format personal code);
+    /// `None` otherwise.
+    pub fn birth_date(&self, value: &str) -> Option<Date> {
+        self.birth_date.and_then(|date| date(value))
+    }
+}
+
+/// One of a validator's tiers: its index in [`Validator::tiers`] (what a rule's confidences
+/// are looked up by) and its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tier {
+    /// Index in the validator's tiers.
+    pub index: usize,
+    /// Its name in rule files.
+    pub name: &'static str,
+}
+
+impl Tier {
+    const fn of(tiers: &'static [&'static str], index: usize) -> Tier {
+        Tier {
+            index,
+            name: tiers[index],
         }
     }
+
+    /// The tier called `name` of `tiers`, found when the program is compiled (a misspelt tier
+    /// does not compile).
+    const fn named(tiers: &'static [&'static str], name: &str) -> Tier {
+        let mut i = 0;
+        while i < tiers.len() {
+            if tiers[i].len() == name.len() {
+                let (a, b) = (tiers[i].as_bytes(), name.as_bytes());
+                let mut j = 0;
+                while j < a.len() && a[j] == b[j] {
+                    j += 1;
+                }
+                if j == a.len() {
+                    return Tier::of(tiers, i);
+                }
+            }
+            i += 1;
+        }
+        panic!("no such tier")
+    }
+}
+
+/// The tail of a value: its last `n` bytes (masks keep check digits and card tails).
+fn tail(value: &str, n: usize) -> &str {
+    let mut at = value.len().saturating_sub(n);
+    while !value.is_char_boundary(at) {
+        at += 1;
+    }
+    &value[at..]
 }
 
 /// The ASCII digits of `s`, skipping separators.
@@ -203,4 +229,65 @@ fn digit_string(digits: &[u8]) -> String {
 /// Appends the digits to `out` as text.
 fn push_digits(out: &mut String, digits: &[u8]) {
     out.extend(digits.iter().map(|d| char::from(b'0' + d)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(validator: &str, value: &str) -> String {
+        Validator::named(validator).unwrap().mask(value)
+    }
+
+    #[test]
+    fn masks_hide_the_value() {
+        assert_eq!(masked("lv_personal_code", "16117519997"), "XXXXXX-XXX97");
+        assert_eq!(masked("email", "janis.berzins@pasts.lv"), "j***@pasts.lv");
+        assert_eq!(masked("phone", "+37126123456"), "+371XXXXXX56");
+        assert_eq!(
+            masked("iban", "LV80BANK0000435195001"),
+            "LVXX BANK XXXXXXXXXXXXX"
+        );
+        assert_eq!(
+            masked("payment_card", "4111111111111111"),
+            "XXXXXXXXXXXX1111"
+        );
+        assert_eq!(masked("ipv4", "83.241.12.7"), "83.241.x.x");
+        assert_eq!(masked("ipv6", "2001:db8::1"), "2001:db8:…");
+        assert_eq!(masked("lv_company_code", "40003521600"), "40003521600");
+        assert_eq!(masked("none", "DARB-123456"), "XXXX-XXXX56");
+    }
+
+    #[test]
+    fn masked_value_never_contains_the_whole_value() {
+        for (v, value) in [
+            ("lv_personal_code", "16117519997"),
+            ("email", "a@pasts.lv"),
+            ("phone", "+37126123456"),
+            ("iban", "LV80BANK0000435195001"),
+            ("payment_card", "4111111111111111"),
+            ("ipv4", "10.0.0.1"),
+            ("none", "DARB-123456"),
+        ] {
+            assert!(!masked(v, value).contains(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn every_validator_has_a_unique_name_and_tiers() {
+        let mut names: Vec<&str> = ALL.iter().map(|v| v.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+        assert!(ALL.iter().all(|v| !v.tiers.is_empty()));
+        assert_eq!(
+            Validator::named("email")
+                .unwrap()
+                .tier("address")
+                .unwrap()
+                .index,
+            0
+        );
+        assert!(Validator::named("email").unwrap().tier("nope").is_none());
+    }
 }

@@ -1,8 +1,26 @@
 //! Latvian personal code (personas kods). Facts: reference `latvian-pii-facts.md` §1.
 
-use super::{Validated, digit_string, digits_of};
+use super::{Tier, Validated, Validator, digit_string, digits_of, tail};
 
-pub(super) const TIERS: &[&str] = &["old_format", "new_format_checked", "new_format_unchecked"];
+const TIERS: &[&str] = &["old_format", "new_format_checked", "new_format_unchecked"];
+const OLD_FORMAT: Tier = Tier::named(TIERS, "old_format");
+const NEW_FORMAT_CHECKED: Tier = Tier::named(TIERS, "new_format_checked");
+const NEW_FORMAT_UNCHECKED: Tier = Tier::named(TIERS, "new_format_unchecked");
+
+/// Latvian personal codes, masked to their last two digits; old-format codes carry a birth date.
+pub(super) const VALIDATOR: Validator = Validator {
+    name: "lv_personal_code",
+    tiers: TIERS,
+    description: "old format: real birth date, century digit 0-2, date before 2017-07-01, mod-11 check digit; new format: prefix 32-39, check digit raises confidence",
+    keywords: false,
+    validate,
+    mask,
+    birth_date: Some(old_format_birth_date),
+};
+
+fn mask(value: &str) -> String {
+    format!("XXXXXX-XXX{}", tail(value, 2))
+}
 
 /// Check-digit weights, "Form A" of the reference (§1.2).
 const WEIGHTS: [u32; 10] = [1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -21,7 +39,7 @@ pub fn personal_code_check_digit(first_ten: &[u8]) -> u8 {
 /// The last day old-format codes were issued for (reference §1.1: "up to and including 30 June 2017").
 const LAST_OLD_FORMAT_DATE: (u32, u32, u32) = (2017, 6, 30);
 
-pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
+fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     let raw = &text[start..end];
     let digits = digits_of(raw);
     if digits.len() != 11 || !hyphen_in_place(raw) {
@@ -31,9 +49,9 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
     let value = digit_string(&digits);
     if digits[0] == 3 && digits[1] >= 2 {
         let tier = if check_ok {
-            "new_format_checked"
+            NEW_FORMAT_CHECKED
         } else {
-            "new_format_unchecked"
+            NEW_FORMAT_UNCHECKED
         };
         let found = Validated::new(end, value, tier).attribute("format", "new");
         return Some(if check_ok {
@@ -46,7 +64,7 @@ pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated
         return None;
     }
     Some(
-        Validated::new(end, value, "old_format")
+        Validated::new(end, value, OLD_FORMAT)
             .attribute("format", "old")
             .checks(&["birth_date", "check_digit"]),
     )
@@ -104,7 +122,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn tier(s: &str) -> Option<&'static str> {
-        validate(s, 0, s.len()).map(|v| v.tier)
+        validate(s, 0, s.len()).map(|v| v.tier.name)
     }
 
     // Independent vectors: reference §1.7 (python-stdnum pvn.py doctests, DataDog

@@ -1,14 +1,38 @@
 //! Phone numbers: Latvian numbers against the numbering plan (reference §3.1) and international
 //! `+CC` numbers with a known country calling code.
 
-use super::{Validated, digits_of, push_digits};
+use super::{Tier, Validated, Validator, digits_of, push_digits, tail};
 
-pub(super) const TIERS: &[&str] = &["lv_international", "lv_national", "international"];
+const TIERS: &[&str] = &["lv_international", "lv_national", "international"];
+const LV_INTERNATIONAL: Tier = Tier::named(TIERS, "lv_international");
+const LV_NATIONAL: Tier = Tier::named(TIERS, "lv_national");
+const INTERNATIONAL: Tier = Tier::named(TIERS, "international");
+
+/// Phone numbers (E.164), masked to the country code and the last two digits.
+pub(super) const VALIDATOR: Validator = Validator {
+    name: "phone",
+    tiers: TIERS,
+    description: "+371/00371 numbers against the Latvian numbering plan; bare 8-digit national numbers; international +CC numbers of 8-15 digits with a known country code",
+    keywords: false,
+    validate,
+    mask,
+    birth_date: None,
+};
+
+fn mask(value: &str) -> String {
+    let prefix = if value.starts_with("+371") {
+        "+371"
+    } else {
+        value.get(..value.len().min(3)).unwrap_or("")
+    };
+    let hidden = value.len().saturating_sub(prefix.len() + 2);
+    format!("{prefix}{}{}", "X".repeat(hidden), tail(value, 2))
+}
 
 /// The groupings a bare national number may be written in (reference §3.3): 8, 2-3-3, 4-4, 3-5.
 const NATIONAL_GROUPINGS: &[&[usize]] = &[&[8], &[2, 3, 3], &[4, 4], &[3, 5]];
 
-pub(super) fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
+fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     // The pattern takes a greedy run of digits and separators; drop trailing groups (a date or
     // an amount after the number) until what is left is a valid number.
     let mut cut = end;
@@ -44,7 +68,7 @@ fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
         }
         let kind = lv_number_type(&digits)?;
         return Some(
-            Validated::new(end, e164(&[3, 7, 1], &digits), "lv_national")
+            Validated::new(end, e164(&[3, 7, 1], &digits), LV_NATIONAL)
                 .checks(&["numbering_plan"])
                 .attribute("country", "LV")
                 .attribute("type", kind),
@@ -58,7 +82,7 @@ fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
     if let Some(national) = digits.strip_prefix(&[3, 7, 1][..]) {
         let kind = lv_number_type(national)?;
         return Some(
-            Validated::new(end, e164(&[], digits), "lv_international")
+            Validated::new(end, e164(&[], digits), LV_INTERNATIONAL)
                 .checks(&["numbering_plan"])
                 .attribute("country", "LV")
                 .attribute("type", kind),
@@ -69,7 +93,7 @@ fn validate_exact(raw: &str, end: usize) -> Option<Validated> {
     }
     let cc = calling_code(digits)?;
     Some(
-        Validated::new(end, e164(&[], digits), "international")
+        Validated::new(end, e164(&[], digits), INTERNATIONAL)
             .checks(&["country_code"])
             .attribute("calling_code", cc.to_string()),
     )
@@ -143,7 +167,7 @@ mod tests {
     use super::*;
 
     fn check(s: &str) -> Option<(&'static str, String)> {
-        validate(s, 0, s.len()).map(|v| (v.tier, v.value))
+        validate(s, 0, s.len()).map(|v| (v.tier.name, v.value))
     }
 
     // Written forms from reference §3.3, plan from §3.1.

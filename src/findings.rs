@@ -1,13 +1,16 @@
-//! Folding one file's findings into per-kind summaries: counts, distinct values, the best few
-//! masked and fingerprinted samples, and (with `--reveal`) the raw distinct values.
+//! Folding one file's findings into the inventory's per-kind summaries: counts, distinct values,
+//! the best few masked and fingerprinted samples, the ages behind personal codes, and (with
+//! `--reveal`) the raw distinct values; and the people named in a document's metadata.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
-use super::fingerprint::{Fingerprint, FingerprintKey, to_hex};
-use super::{Category, Children, Confidence, KindFindings, Location, Occurrence, Sample, mask};
-use crate::detect::validators::{Validator, old_format_birth_date};
+use crate::detect::validators::Validator;
 use crate::detect::{Finding, Rule};
+use crate::inventory::fingerprint::{Fingerprint, FingerprintKey, to_hex};
+use crate::inventory::{
+    Category, Children, Confidence, KindFindings, Location, MetadataField, Occurrence, Sample,
+};
 
 /// Distinct values counted per kind per file; past this `distinct` is a lower bound.
 const DISTINCT_CAP: usize = 1_000_000;
@@ -94,11 +97,12 @@ struct AgeCount {
 }
 
 impl AgeCount {
-    /// Counts a personal code seen for the first time in the file.
-    fn add(&mut self, code: &str) {
+    /// Counts a personal code seen for the first time in the file, born on `birth_date`
+    /// (`None`: the code carries no date).
+    fn add(&mut self, birth_date: Option<(u32, u32, u32)>) {
         let children = self.children.get_or_insert_with(Children::default);
-        let adult_on = old_format_birth_date(code)
-            .map(|(year, month, day)| days_from_civil(year as i64 + 18, month, day));
+        let adult_on =
+            birth_date.map(|(year, month, day)| days_from_civil(year as i64 + 18, month, day));
         match adult_on {
             None => children.age_unknown += 1,
             Some(day) if day > self.today => {
@@ -176,7 +180,7 @@ impl<'k> FileFindings<'k> {
     /// Adds a finding of `rule`, the rule at index `finding.rule` of the scan's rule set;
     /// `location` is called only if the finding is kept as a sample or an occurrence.
     pub fn add(&mut self, rule: &Rule, finding: Finding, location: impl Fn() -> Location) {
-        let validator = rule.validator();
+        let validator = rule.validator;
         let hash = self.value_hasher.hash_one(finding.value.as_str());
         let key = self.key;
         let slot = match self.kind_of_rule.get(finding.rule).copied().flatten() {
@@ -192,8 +196,9 @@ impl<'k> FileFindings<'k> {
             acc.capped |= !acc.distinct.contains(hash);
             false
         };
-        if validator == Validator::LvPersonalCode && new_value {
-            self.ages.add(&finding.value);
+        // Values of a kind that carries birth dates (personal codes) are people of an age.
+        if new_value && validator.carries_birth_dates() {
+            self.ages.add(validator.birth_date(&finding.value));
         }
         if self.reveal && new_value {
             acc.values.insert(finding.value.clone());
@@ -272,7 +277,7 @@ impl KindAccumulator {
         &mut self,
         max: usize,
         hash: u64,
-        validator: Validator,
+        validator: &Validator,
         finding: Finding,
         fingerprint: impl FnOnce(&str) -> Fingerprint,
         location: impl FnOnce() -> Location,
@@ -291,7 +296,7 @@ impl KindAccumulator {
             }
         };
         let sample = Sample {
-            masked: mask::mask(validator, &finding.value),
+            masked: validator.mask(&finding.value),
             fingerprint: to_hex(&fingerprint(&finding.value)),
             location: location(),
             confidence: finding.confidence,
@@ -309,6 +314,34 @@ impl KindAccumulator {
         }
         self.samples
             .sort_by_key(|s| std::cmp::Reverse(s.1.confidence));
+    }
+}
+
+/// Masks a person's name: the first letter of each word (`Anna Bērziņa` → `A*** B***`).
+pub fn mask_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|word| {
+            let first: String = word.chars().take(1).collect();
+            format!("{first}***")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The metadata field `field` naming the person `name`: masked and fingerprinted like a
+/// finding, the name itself only with `reveal`.
+pub fn metadata_field(
+    field: &str,
+    name: &str,
+    key: &FingerprintKey,
+    reveal: bool,
+) -> MetadataField {
+    let normalised = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    MetadataField {
+        field: field.to_string(),
+        masked: mask_name(&normalised),
+        fingerprint: to_hex(&key.fingerprint("person_name", &normalised)),
+        value: reveal.then_some(normalised),
     }
 }
 
@@ -386,6 +419,12 @@ mod tests {
         ];
         expected.sort();
         assert_eq!(fingerprints, expected.iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn names_keep_initials() {
+        assert_eq!(mask_name("Anna Bērziņa"), "A*** B***");
+        assert_eq!(mask_name("  Ēriks  "), "Ē***");
     }
 
     #[test]

@@ -1,165 +1,11 @@
-//! Tables in the scan: the header as each value's label, per-column tallies (spreadsheets and
-//! CSV/TSV), and the view that names CSV/TSV findings by row and column.
+//! A CSV/TSV file seen as a table while its text streams past.
 
-use std::collections::BTreeMap;
-
-use crate::detect::columns::{ColumnClass, ColumnClasses};
-use crate::detect::validators::luhn_check_digit;
+use super::{ColumnClass, ColumnClasses, ColumnTally, scan_labelled};
 use crate::detect::{Detector, Finding};
 use crate::extract::delimited::{DelimitedTable, NumberField};
 use crate::extract::spreadsheet::column_name;
 use crate::extract::text::{LineTracker, Window};
 use crate::inventory::{ColumnSummary, Location};
-
-/// Scans `value` with `label` (a column header) as its context: the detector sees
-/// `"{label}: {value}"` and reports only what starts in the value. Returns where the value
-/// starts in `segment`.
-pub fn scan_labelled(
-    detector: &mut Detector<'_>,
-    label: Option<&str>,
-    value: &str,
-    segment: &mut String,
-    out: &mut Vec<Finding>,
-) -> usize {
-    segment.clear();
-    if let Some(label) = label {
-        segment.push_str(label);
-        segment.push_str(": ");
-    }
-    let start = segment.len();
-    segment.push_str(value);
-    detector.scan(segment, start..segment.len(), 0, out);
-    start
-}
-
-/// Restores the digits a spreadsheet lost by keeping a value as a number (reference §1.5, §6):
-/// ten digits in a `personal_code` column get their leading zero back; sixteen digits ending in
-/// 0 that fail Luhn in a `payment_card` column get back the last digit Excel's 15 significant
-/// digits dropped. That digit is a card number's Luhn check digit, so it follows from the rest.
-pub fn restore_spreadsheet_number(class: Option<&ColumnClass>, value: &str) -> Option<String> {
-    // Runs for every cell under a header: the cheap tests first.
-    if !matches!(value.len(), 10 | 16) || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    match (class?.class.as_str(), value.len()) {
-        ("personal_code", 10) => Some(["0", value].concat()),
-        ("payment_card", 16) if value.ends_with('0') => {
-            let mut digits = [0u8; 15];
-            for (d, b) in digits.iter_mut().zip(value.bytes()) {
-                *d = b - b'0';
-            }
-            let check = luhn_check_digit(&digits);
-            (check != 0).then(|| {
-                let mut restored = value[..15].to_string();
-                restored.push(char::from(b'0' + check));
-                restored
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Per-column statistics of a table: values below the header and findings per kind.
-#[derive(Default)]
-pub struct ColumnTally<'c> {
-    /// Per sheet (none for CSV): the columns by their zero-based numbers (a B-tree: a sheet
-    /// has few columns, and this is looked up for every cell).
-    sheets: Vec<(Option<String>, BTreeMap<u32, ColumnStats<'c>>)>,
-}
-
-/// One column's statistics.
-pub struct ColumnStats<'c> {
-    header: String,
-    class: Option<&'c ColumnClass>,
-    values: u64,
-    kinds: BTreeMap<String, u64>,
-}
-
-impl<'c> ColumnStats<'c> {
-    /// The class of the column's header.
-    pub fn class(&self) -> Option<&'c ColumnClass> {
-        self.class
-    }
-
-    /// Counts `values` more values.
-    pub fn add_values(&mut self, values: u64) {
-        self.values += values;
-    }
-
-    /// Counts a finding of `kind`.
-    pub fn add_finding(&mut self, kind: &str) {
-        match self.kinds.get_mut(kind) {
-            Some(count) => *count += 1,
-            None => {
-                self.kinds.insert(kind.to_string(), 1);
-            }
-        }
-    }
-}
-
-impl<'c> ColumnTally<'c> {
-    /// The statistics of zero-based `column` of `sheet` (none for CSV). On first use the column
-    /// is created with `header` and the class `classify` gives it, so a header is classified
-    /// once, not for every cell below it.
-    pub fn column(
-        &mut self,
-        sheet: Option<&str>,
-        column: u32,
-        header: &str,
-        classify: impl FnOnce() -> Option<&'c ColumnClass>,
-    ) -> &mut ColumnStats<'c> {
-        // The sheet being read is the last one added.
-        let i = match self.sheets.iter().rposition(|(s, _)| s.as_deref() == sheet) {
-            Some(i) => i,
-            None => {
-                self.sheets
-                    .push((sheet.map(str::to_string), BTreeMap::new()));
-                self.sheets.len() - 1
-            }
-        };
-        let columns = &mut self.sheets[i].1;
-        columns.entry(column).or_insert_with(|| ColumnStats {
-            header: header.to_string(),
-            class: classify(),
-            values: 0,
-            kinds: BTreeMap::new(),
-        })
-    }
-
-    /// Columns with a class or with findings. A column whose class has a detector, with values
-    /// of which none validated, is suspicious.
-    pub fn into_summaries(self) -> Vec<ColumnSummary> {
-        let mut columns: Vec<_> = self
-            .sheets
-            .into_iter()
-            .flat_map(|(sheet, columns)| {
-                columns
-                    .into_iter()
-                    .map(move |(column, stats)| ((sheet.clone(), column_name(column)), stats))
-            })
-            .filter(|(_, s)| s.class.is_some() || !s.kinds.is_empty())
-            .collect();
-        columns.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        columns
-            .into_iter()
-            .map(|((sheet, column), s)| {
-                let expected_kind = s.class.and_then(|c| c.kind.as_deref());
-                let suspicious =
-                    s.values > 0 && expected_kind.is_some_and(|k| !s.kinds.contains_key(k));
-                ColumnSummary {
-                    sheet,
-                    column,
-                    header: s.header,
-                    class: s.class.map(|c| c.class.clone()),
-                    category: s.class.map(|c| c.category),
-                    values: s.values,
-                    kinds: s.kinds,
-                    suspicious,
-                }
-            })
-            .collect()
-    }
-}
 
 /// A CSV/TSV file seen as a table while its text streams past: names each finding by line and
 /// column and by cell (`C7`, row = record), labels values with their column header, restores
@@ -303,7 +149,7 @@ impl<'c> CsvView<'c> {
             let Some((header, class)) = self.header_of(number.column) else {
                 continue;
             };
-            let Some(restored) = restore_spreadsheet_number(class, &number.digits) else {
+            let Some(restored) = class.and_then(|c| c.restore_number(&number.digits)) else {
                 continue;
             };
             scan_labelled(
@@ -355,49 +201,4 @@ fn column_letters(column: usize) -> String {
 /// A CSV column's index as a spreadsheet column number (CSV has no more than 2³² columns).
 fn column_number(column: usize) -> u32 {
     u32::try_from(column).unwrap_or(u32::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn class(name: &str) -> ColumnClass {
-        ColumnClass {
-            class: name.into(),
-            category: crate::inventory::Category::Identification,
-            kind: None,
-            stems: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn spreadsheet_numbers_get_their_lost_digits_back() {
-        let code = class("personal_code");
-        assert_eq!(
-            restore_spreadsheet_number(Some(&code), "1017512345").as_deref(),
-            Some("01017512345")
-        );
-        let card = class("payment_card");
-        // Reference §6: Excel keeps 15 significant digits, so 4111 1111 1111 1111 (a test
-        // Visa number) typed as a number becomes 4111111111111110.
-        assert_eq!(
-            restore_spreadsheet_number(Some(&card), "4111111111111110").as_deref(),
-            Some("4111111111111111")
-        );
-        // A number that passes Luhn as it is, or does not end in 0, was not cut.
-        assert_eq!(
-            restore_spreadsheet_number(Some(&card), "5500000000000004"),
-            None
-        );
-        assert_eq!(
-            restore_spreadsheet_number(Some(&card), "4111111111111111"),
-            None
-        );
-        // Only under a header that says so.
-        assert_eq!(restore_spreadsheet_number(None, "4111111111111110"), None);
-        assert_eq!(
-            restore_spreadsheet_number(Some(&code), "4111111111111110"),
-            None
-        );
-    }
 }

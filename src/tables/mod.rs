@@ -1,0 +1,34 @@
+//! Tables: what a column holds judged from its header (data in
+//! `rules/tables/columns.toml`), the header as each value's label, per-column tallies
+//! (spreadsheets and CSV/TSV), and the view that names CSV/TSV findings by row and column.
+
+mod classes;
+mod csv;
+mod tally;
+
+pub use classes::{ColumnClass, ColumnClasses, Restore};
+pub use csv::CsvView;
+pub use tally::{ColumnStats, ColumnTally};
+
+use crate::detect::{Detector, Finding};
+
+/// Scans `value` with `label` (a column header) as its context: the detector sees
+/// `"{label}: {value}"` and reports only what starts in the value. Returns where the value
+/// starts in `segment`.
+pub fn scan_labelled(
+    detector: &mut Detector<'_>,
+    label: Option<&str>,
+    value: &str,
+    segment: &mut String,
+    out: &mut Vec<Finding>,
+) -> usize {
+    segment.clear();
+    if let Some(label) = label {
+        segment.push_str(label);
+        segment.push_str(": ");
+    }
+    let start = segment.len();
+    segment.push_str(value);
+    detector.scan(segment, start..segment.len(), 0, out);
+    start
+}
