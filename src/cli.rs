@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::corpus::WorkbookLayout;
 use crate::detect::RuleSource;
-use crate::inventory::Confidence;
+use crate::inventory::{Confidence, ReadLimits};
 use crate::report::OutputFormat;
 use crate::retention::{Period, RetentionPolicy, parse_period, parse_retention_policy};
 
@@ -238,6 +238,24 @@ pub enum RulesCommand {
         #[command(flatten)]
         rules: RuleArgs,
     },
+}
+
+impl ReadArgs {
+    /// The caps on reading one file that the flags set.
+    pub fn limits(&self) -> ReadLimits {
+        ReadLimits {
+            max_file_size: self.max_file_size,
+            max_extracted_size: self.max_extracted_size,
+            max_cells: self.max_cells,
+            max_file_time: self.max_file_time,
+            max_file_memory: self.max_file_memory,
+            max_archive_depth: self.max_archive_depth,
+            max_archive_members: self.max_archive_members,
+            max_member_size: self.max_member_size,
+            max_archive_bytes: self.max_archive_bytes,
+            max_compression_ratio: self.max_compression_ratio,
+        }
+    }
 }
 
 /// Which rules a command uses: the built-in ones, plus or instead of a directory's.

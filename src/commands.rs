@@ -15,13 +15,12 @@ use crate::cli::{
 };
 use crate::exit_code::ExitCode;
 use crate::inventory::fingerprint::FingerprintKey;
-use crate::inventory::{Confidence, RecordDigest, SCHEMA_VERSION, ScanHeader, ScanOptionsRecord};
-use crate::outcome::{Group, PastScans};
-use crate::report::{InventoryWriter, Progress, SummaryBuilder, print_summary};
+use crate::inventory::{Confidence, SCHEMA_VERSION, ScanHeader};
+use crate::outcome::{Group, PastScans, ScanRecorder};
+use crate::report::{Consumer, Destination, print_summary};
 use crate::retention::Retention;
-use crate::scan::{ArchiveOptions, Readers, ScanOptions, ScanRules, Scanner, rfc3339};
-use crate::store::Store;
-use crate::store::StoreReader;
+use crate::scan::{Readers, ScanOptions, ScanRules, Scanner, rfc3339};
+use crate::store::{ScanStart, Store, StoreReader};
 use crate::walk::WalkOptions;
 use crate::{config, diff, find, register};
 
@@ -146,24 +145,13 @@ impl ReadSetup {
                 follow_links: read.follow_links,
                 threads: self.threads,
             },
-            max_file_size: read.max_file_size,
-            max_extracted_size: read.max_extracted_size,
-            max_cells: read.max_cells,
-            max_file_time: (!read.max_file_time.is_zero()).then_some(read.max_file_time),
+            limits: read.limits(),
             min_confidence,
             reveal: false,
             samples: 0,
-            archives: ArchiveOptions {
-                max_depth: read.max_archive_depth,
-                max_members: read.max_archive_members,
-                max_member_size: read.max_member_size,
-                max_archive_bytes: read.max_archive_bytes,
-                max_ratio: read.max_compression_ratio,
-            },
             own_files: canonical([Some(self.key_path.as_path())]),
             track_occurrences: false,
             today: today(),
-            max_file_memory: read.max_file_memory,
             readers: reader_program().map(|program| Readers { program }),
         }
     }
@@ -228,175 +216,99 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     let setup = ReadSetup::new(&args.read, &roots)?;
     let retention = Retention::new(args.retention.clone(), args.default_retention.clone(), now)?;
     crate::report::exit_on_interrupt();
-    let mut writer = InventoryWriter::create(args.output.as_deref(), args.format)?;
-    let root_names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
-    let options_key = options_key(&args, &setup);
-    let mut store = match &args.store {
-        Some(path) => Some(Store::begin(
-            path,
-            &started_at,
-            &root_names,
-            &options_key,
-            &setup.key_check(),
-            &retention_policies(&args),
-        )?),
-        None => None,
-    };
-    if let Some(store) = &store
-        && store.baseline_key_differs(&setup.key_check())?
-    {
-        eprintln!(
-            "piimap: warning: the store's last scan used another fingerprint key than {}: every \
-             file is read again, and fingerprints will not match earlier inventories (was the \
-             key file replaced or lost?)",
-            setup.key_path.display()
-        );
-    }
-    let store_files: Vec<PathBuf> = args
-        .store
-        .iter()
-        .flat_map(|p| {
-            ["", "-wal", "-shm", "-journal"].map(|suffix| {
-                let mut name = p.clone().into_os_string();
-                name.push(suffix);
-                PathBuf::from(name)
-            })
-        })
-        .collect();
+    let destination = Destination::create(args.output.as_deref())?;
     let mut options = setup.options(&args.read, &roots, args.min_confidence);
     options.reveal = args.reveal;
     options.samples = args.samples;
     options.own_files.extend(canonical(
-        [writer.temp_path(), args.output.as_deref()]
+        [destination.temp_path(), args.output.as_deref()]
             .into_iter()
-            .chain(store_files.iter().map(|p| Some(p.as_path()))),
+            .chain(
+                store_files(args.store.as_deref())
+                    .iter()
+                    .map(|p| Some(p.as_path())),
+            ),
     ));
-    options.track_occurrences = store.is_some();
-    let today = options.today;
-    // Each worker asks its own read connection whether a file is unchanged.
-    let past_scans = match (&args.store, &store) {
-        (Some(path), Some(store)) => {
-            let (path, scan_id) = (path.clone(), store.scan_id());
-            let open = move || -> Result<Box<dyn PastScans + Send>> {
-                Ok(Box::new(StoreReader::open(
-                    &path,
-                    &options_key,
-                    scan_id,
-                    today,
-                )?))
-            };
-            Some(Box::new(open))
-        }
-        _ => None,
-    };
-    let read = &args.read;
+    options.track_occurrences = args.store.is_some();
+    let records_key = options.records_key(&setup.rules.digest(), &setup.key_check());
+    let policies = retention_policies(&args);
     let header = ScanHeader {
         tool: "piimap".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         schema_version: SCHEMA_VERSION,
-        started_at,
+        started_at: started_at.clone(),
         host: gethostname::gethostname().to_string_lossy().into_owned(),
-        roots: root_names,
-        options: ScanOptionsRecord {
-            min_confidence: args.min_confidence,
-            max_file_size: read.max_file_size,
-            max_extracted_size: read.max_extracted_size,
-            max_cells: read.max_cells,
-            max_file_time_seconds: read.max_file_time.as_secs_f64(),
-            max_file_memory: read.max_file_memory,
-            max_archive_depth: read.max_archive_depth,
-            max_archive_members: read.max_archive_members,
-            max_member_size: read.max_member_size,
-            max_archive_bytes: read.max_archive_bytes,
-            max_compression_ratio: read.max_compression_ratio,
-            exclude: read.exclude.clone(),
-            follow_links: read.follow_links,
-            reveal: args.reveal,
-            samples: args.samples,
-            threads: setup.threads,
-            rules_dir: read.rules.rules.as_ref().map(|d| d.display().to_string()),
-            no_builtin_rules: read.rules.no_builtin_rules,
-            retention: retention_policies(&args),
-        },
+        roots: roots.iter().map(|r| r.display().to_string()).collect(),
+        options: options.record(&setup.rules.source, policies.clone()),
         rules: rule_ids(setup.rules.rules.rules()),
         access_times: crate::scan::access_times(),
     };
+    let mut store = None;
+    let mut past_scans = None;
+    if let Some(path) = &args.store {
+        let begun = Store::begin(
+            path,
+            ScanStart {
+                started_at: &started_at,
+                roots: &roots,
+                records_key: &records_key,
+                key_check: &setup.key_check(),
+                retention: &policies,
+            },
+        )?;
+        if begun.baseline_key_differs(&setup.key_check())? {
+            eprintln!(
+                "piimap: warning: the store's last scan used another fingerprint key than {}: \
+                 every file is read again, and fingerprints will not match earlier inventories \
+                 (was the key file replaced or lost?)",
+                setup.key_path.display()
+            );
+        }
+        // Each worker asks its own read connection whether a file is unchanged.
+        let (path, scan_id, today) = (path.clone(), begun.scan_id(), options.today);
+        let records_key = records_key.clone();
+        let open = move || -> Result<Box<dyn PastScans + Send>> {
+            Ok(Box::new(StoreReader::open(
+                &path,
+                &records_key,
+                scan_id,
+                today,
+            )?))
+        };
+        past_scans = Some(Box::new(open));
+        store = Some(Box::new(begun) as Box<dyn ScanRecorder>);
+    }
     let mut scanner = Scanner::new(setup.rules, setup.key, options);
     if let Some(open) = past_scans {
         scanner = scanner.with_past_scans(open, !args.full);
     }
-    writer.begin(&header)?;
-    let mut summary = SummaryBuilder::default();
-    let mut progress = Progress::new(!args.quiet);
-    // Ages change with the scan date: checked on every scan, never stored.
-    let check_retention = |digest: &RecordDigest| {
-        let retention = retention.as_ref()?;
-        retention.check(
-            &digest.path,
-            digest.modified.as_deref(),
-            digest.personal_data,
-        )
-    };
-    scanner.run(|group| {
-        match group {
-            Group::Outcomes(mut outcomes) => {
-                let gone = match &mut store {
-                    Some(store) => store.record_group(&mut outcomes)?,
-                    None => Vec::new(),
-                };
-                for outcome in &mut outcomes {
-                    let record = &mut outcome.record;
-                    let digest = RecordDigest::of(record);
-                    record.retention = check_retention(&digest);
-                    summary.add(&digest, record.retention.as_ref(), outcome.bytes_scanned);
-                    if record.is_listed() {
-                        writer.record(record)?;
-                    }
-                }
-                for record in &gone {
-                    writer.record(record)?;
-                }
-            }
-            Group::Unchanged(file) => {
-                if let Some(store) = &mut store {
-                    store.record_unchanged(&file)?;
-                }
-                for stored in &file.records {
-                    let check = check_retention(&stored.digest);
-                    summary.add(&stored.digest, check.as_ref(), 0);
-                    if stored.digest.is_listed(stored.change.as_ref()) {
-                        writer.stored(stored, check.as_ref())?;
-                    }
-                }
-            }
-        }
-        progress.tick(summary.summary(), started);
-        Ok(())
-    })?;
-    progress.clear();
-    let finished_at = rfc3339(SystemTime::now()).unwrap_or_default();
-    if let Some(store) = store {
-        let (removed, counts) = store.finish(&finished_at, &roots, true)?;
-        for record in &removed {
-            writer.record(record)?;
-        }
-        summary.set_store(counts);
-    }
-    let summary = summary.finish(finished_at, started.elapsed().as_secs_f64());
-    writer.finish(&summary)?;
+    let mut sink = crate::report::sink(args.format, destination);
+    sink.begin(&header)?;
+    let mut consumer = Consumer::new(sink, store, retention.as_ref(), !args.quiet, started);
+    scanner.run(|group| consumer.take(group))?;
+    let summary = consumer.finish(rfc3339(SystemTime::now()).unwrap_or_default())?;
     if !args.quiet {
         print_summary(&summary);
     }
-    // Exit 3 when a file was not fully read for a reason that leaves a gap.
-    let gaps = summary
-        .not_fully_scanned
-        .keys()
-        .any(|code| code.leaves_gap());
-    Ok(if gaps {
+    Ok(if summary.leaves_gaps() {
         ExitCode::Incomplete
     } else {
         ExitCode::Success
     })
+}
+
+/// The store's database and the files SQLite keeps beside it: never scanned.
+fn store_files(store: Option<&Path>) -> Vec<PathBuf> {
+    store
+        .iter()
+        .flat_map(|p| {
+            ["", "-wal", "-shm", "-journal"].map(|suffix| {
+                let mut name = p.as_os_str().to_owned();
+                name.push(suffix);
+                PathBuf::from(name)
+            })
+        })
+        .collect()
 }
 
 /// The retention policies as recorded in the header and the store: `GLOB=PERIOD`, then
@@ -411,32 +323,6 @@ fn retention_policies(args: &ScanArgs) -> Vec<String> {
                 .map(|p| format!("default={}", p.text)),
         )
         .collect()
-}
-
-/// The digest of everything that shapes a file's records: piimap's version, the rules, the
-/// fingerprint key and the options. Stored records made under another digest are not reused.
-fn options_key(args: &ScanArgs, setup: &ReadSetup) -> String {
-    let read = &args.read;
-    let text = format!(
-        "{} {} {} {:?} {} {} {} {} {} {:?} {} {} {} {} {} {}",
-        env!("CARGO_PKG_VERSION"),
-        setup.rules.digest(),
-        setup.key_check(),
-        args.min_confidence,
-        args.samples,
-        args.reveal,
-        read.max_extracted_size,
-        read.max_cells,
-        read.max_file_size,
-        read.max_file_time,
-        read.max_archive_depth,
-        read.max_archive_members,
-        read.max_member_size,
-        read.max_archive_bytes,
-        read.max_compression_ratio,
-        read.max_file_memory,
-    );
-    blake3::hash(text.as_bytes()).to_hex().to_string()
 }
 
 /// `piimap find`: in a store, or by a targeted scan of paths.

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::detect::RuleSet;
 use crate::inventory::fingerprint::{FingerprintKey, to_hex};
 use crate::inventory::{Location, Occurrence};
+use crate::store::StoreQueries;
 
 /// A value to look for, as the rules read it.
 #[derive(Debug, Clone, Serialize)]
@@ -95,52 +95,24 @@ pub fn hits_in(queries: &[Query], path: &str, occurrences: &[Occurrence]) -> Vec
 /// Looks the queries up in a store, as of its files' last scan. Fails when the store's scans
 /// were made with another fingerprint key (nothing would match).
 pub fn in_store(store: &Path, key_check: &str, queries: &[Query]) -> Result<Vec<Hit>> {
-    // Read-write to build the fingerprint index; read-only (searching without the index) when
-    // the store may only be read.
-    let conn = crate::store::open_existing(store, true)?;
-    let stored_check: Option<String> = conn
-        .query_row(
-            "SELECT key_check FROM scans WHERE key_check IS NOT NULL ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if stored_check.as_deref().is_some_and(|c| c != key_check) {
+    let stored = StoreQueries::open(store, true)?;
+    if stored.key_check()?.is_some_and(|c| c != key_check) {
         bail!(
             "{}: the store was made with another fingerprint key; give the scans' key with --key-file",
             store.display()
         );
     }
-    // Built on the first search, not during scans, where keeping it up to date costs more
-    // than the scan itself on a large share.
-    if conn
-        .execute_batch("CREATE INDEX IF NOT EXISTS findings_fingerprint ON findings(fingerprint)")
-        .is_err()
-    {
+    if !stored.index_for_search() {
         eprintln!("piimap: note: the store is read-only here; searching it without an index");
     }
-    let mut stmt = conn.prepare(
-        "SELECT r.path, f.kind, f.location FROM findings f
-         JOIN records r ON r.file_id = f.file_id AND r.ordinal = f.ordinal
-         WHERE f.fingerprint = ?1 AND f.kind = ?2
-         ORDER BY r.path, f.logical",
-    )?;
     let mut hits = Vec::new();
     for q in queries {
-        let rows = stmt.query_map(params![q.fingerprint, q.kind], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (path, kind, location) = row?;
+        for (path, location) in stored.places_of(&q.kind, &q.fingerprint)? {
             hits.push(Hit {
                 value: q.value,
                 path,
-                kind,
-                location: serde_json::from_str(&location)?,
+                kind: q.kind.clone(),
+                location,
             });
         }
     }

@@ -1,7 +1,9 @@
 //! What scanning one entry of the walk produces, shared by the scan (which makes it), the store
 //! (which keeps it and gives unchanged files back) and the consumer (which writes it): the
-//! outcome of each file and member, the state of a file on disk, and the [`PastScans`] a scan
-//! asks about unchanged files. It depends only on the inventory's types.
+//! outcome of each file and member, the state of a file on disk, the [`PastScans`] a scan asks
+//! about unchanged files, and the [`ScanRecorder`] the consumer tells what it got. The store
+//! implements both traits, so neither the scan nor the writers depend on it. It depends only
+//! on the inventory's types.
 
 use std::fs;
 use std::path::Path;
@@ -10,13 +12,28 @@ use std::time::UNIX_EPOCH;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use crate::inventory::{FileChange, FileRecord, Occurrence, RecordDigest};
+use crate::inventory::{FileChange, FileRecord, Occurrence, RecordDigest, StoreCounts};
 
 /// What a scan asks of the store it runs with: whether a file on disk is unchanged since the
 /// store's last scan (or moved there from another path), and then its records, unread.
 pub trait PastScans {
     /// The stored group of an unchanged file, or of a moved one; `None`: read it.
     fn lookup(&self, disk: &DiskState) -> Result<Option<Group>>;
+}
+
+/// What the scan's consumer tells the store it runs with, as the scan goes.
+pub trait ScanRecorder {
+    /// Records one file on disk with its members (`group`: members first, the file last) and
+    /// sets each record's `change`. Returns records of members that were there before and are
+    /// gone now (as last seen, marked `removed`).
+    fn record_group(&mut self, group: &mut [FileOutcome]) -> Result<Vec<FileRecord>>;
+
+    /// Records that an unchanged file was seen.
+    fn record_unchanged(&mut self, file: &StoredFile) -> Result<()>;
+
+    /// Ends a scan that went to its end: the files it did not see are gone; returns their
+    /// records (marked `removed`) and what the scan did with the store.
+    fn finish(self: Box<Self>, finished_at: &str) -> Result<(Vec<FileRecord>, StoreCounts)>;
 }
 
 /// What the consumer gets for one entry of the walk.

@@ -11,11 +11,12 @@ use std::io::Write;
 use std::path::Path;
 use std::time::SystemTime;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::inventory::{Category, FileRecord};
 use crate::retention::{Retention, parse_period, parse_retention_policy};
+use crate::store::{FinishedScan, StoreQueries};
 
 /// One folder × category row.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -58,31 +59,19 @@ pub struct RegisterView {
 /// Builds the register view of the store at `path`, grouping folders `depth` levels below
 /// the roots; retention ages are measured at `now`.
 pub fn from_store(path: &Path, depth: usize, now: SystemTime) -> Result<RegisterView> {
-    let conn = crate::store::open_existing(path, false)?;
-    let (started_at, roots, retention): (String, String, Option<String>) = conn
-        .query_row(
-            "SELECT started_at, roots, retention FROM scans WHERE finished_at IS NOT NULL
-             ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .with_context(|| format!("{}: no finished scan in the store", path.display()))?;
-    let roots: Vec<String> = serde_json::from_str(&roots)?;
-    let policies: Vec<String> = retention
-        .map(|r| serde_json::from_str(&r))
-        .transpose()?
-        .unwrap_or_default();
+    let store = StoreQueries::open(path, false)?;
+    let FinishedScan {
+        started_at,
+        roots,
+        retention: policies,
+    } = store.last_finished_scan(path)?;
     let retention = retention_of(&policies, now)?;
 
     let mut rows: BTreeMap<(String, Category), (RegisterRow, HashSet<String>)> = BTreeMap::new();
     // Each record's folder, by (file id, ordinal), and each kind's category.
     let mut folders: HashMap<(i64, i64), String> = HashMap::new();
     let mut categories: HashMap<String, Category> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT file_id, ordinal, record FROM records")?;
-    let mut records = stmt.query([])?;
-    while let Some(row) = records.next()? {
-        let (file_id, ordinal): (i64, i64) = (row.get(0)?, row.get(1)?);
-        let record: FileRecord = serde_json::from_str(&row.get::<_, String>(2)?)?;
+    store.for_each_record(|(file_id, ordinal), record| {
         let folder = folder_of(&record, &roots, depth);
         let over = retention
             .as_ref()
@@ -125,19 +114,15 @@ pub fn from_store(path: &Path, depth: usize, now: SystemTime) -> Result<Register
         if !seen.is_empty() {
             folders.insert((file_id, ordinal), folder);
         }
-    }
-    let mut stmt = conn.prepare("SELECT file_id, ordinal, kind, fingerprint FROM findings")?;
-    let mut findings = stmt.query([])?;
-    while let Some(row) = findings.next()? {
-        let key: (i64, i64) = (row.get(0)?, row.get(1)?);
-        let kind: String = row.get(2)?;
-        let (Some(folder), Some(category)) = (folders.get(&key), categories.get(&kind)) else {
-            continue;
+    })?;
+    store.for_each_finding(|key, kind, fingerprint| {
+        let (Some(folder), Some(category)) = (folders.get(&key), categories.get(kind)) else {
+            return;
         };
         if let Some((_, values)) = rows.get_mut(&(folder.clone(), *category)) {
-            values.insert(row.get(3)?);
+            values.insert(fingerprint);
         }
-    }
+    })?;
     Ok(RegisterView {
         scan_started_at: started_at,
         roots,

@@ -14,7 +14,7 @@ use piimap::commands::ReadSetup;
 use piimap::detect::RuleSet;
 use piimap::extract::archive::{self, Budget, Limits};
 use piimap::extract::{
-    self, Caps, Sniffed, mail, metadata, office, ole, pdf, rtf, spreadsheet, text,
+    self, Caps, Format, Sniffed, mail, metadata, office, ole, pdf, rtf, spreadsheet, text,
 };
 use piimap::inventory::Confidence;
 use piimap::outcome::Group;
@@ -176,10 +176,10 @@ pub fn spreadsheet(data: &[u8]) {
                 ("xl/worksheets/sheet1.xml", sheet),
                 ("xl/sharedStrings.xml", strings),
             ]);
-            ("xlsx", file)
+            (Format::Xlsx, file)
         }
         1 => (
-            "ods",
+            Format::Ods,
             zip_of(&[
                 (
                     "mimetype",
@@ -188,8 +188,8 @@ pub fn spreadsheet(data: &[u8]) {
                 ("content.xml", data),
             ]),
         ),
-        2 => ("xls", data.to_vec()),
-        _ => ("xlsb", data.to_vec()),
+        2 => (Format::Xls, data.to_vec()),
+        _ => (Format::Xlsb, data.to_vec()),
     };
     guarded(|| {
         let _ = spreadsheet::for_each_cell(Cursor::new(file), format, &CAPS, visit);
@@ -203,24 +203,24 @@ pub fn office(data: &[u8]) {
         return;
     };
     let (format, file) = match selector % 6 {
-        0 => ("docx", zip_of(&[("word/document.xml", xml)])),
+        0 => (Format::Docx, zip_of(&[("word/document.xml", xml)])),
         1 => (
-            "docx",
+            Format::Docx,
             zip_of(&[("word/header1.xml", xml), ("word/comments.xml", xml)]),
         ),
-        2 => ("pptx", zip_of(&[("ppt/slides/slide1.xml", xml)])),
+        2 => (Format::Pptx, zip_of(&[("ppt/slides/slide1.xml", xml)])),
         3 => (
-            "odt",
+            Format::Odt,
             zip_of(&[("content.xml", xml), ("META-INF/manifest.xml", xml)]),
         ),
         4 => (
-            "docx",
+            Format::Docx,
             zip_of(&[
                 ("word/document.xml", b"<w:document/>"),
                 ("docProps/core.xml", xml),
             ]),
         ),
-        _ => ("docx", xml.to_vec()),
+        _ => (Format::Docx, xml.to_vec()),
     };
     guarded(|| {
         let _ = metadata::of_document(&mut Cursor::new(&file), format);
@@ -256,7 +256,7 @@ pub fn ole(data: &[u8]) {
     guarded(|| {
         let _ = ole::kind(Cursor::new(data));
         let _ = metadata::of_ole(Cursor::new(data));
-        let visit = |_: u64, text: &str| {
+        let visit = |_: &str, _: u64, text: &str| {
             std::hint::black_box(text);
         };
         let _ = ole::for_each_doc_paragraph(Cursor::new(data), &CAPS, visit);
@@ -296,7 +296,7 @@ pub fn archive(data: &[u8]) {
     let Some((&selector, data)) = data.split_first() else {
         return;
     };
-    let format = ["zip", "gzip", "tar"][usize::from(selector % 3)];
+    let format = [Format::Zip, Format::Gzip, Format::Tar][usize::from(selector % 3)];
     let limits = Limits {
         max_members: 10_000,
         max_member_size: 64 << 20,

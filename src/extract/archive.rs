@@ -7,10 +7,7 @@
 use std::io::{self, Read, Seek};
 use std::time::{Duration, UNIX_EPOCH};
 
-use super::{ExtractError, Shortfall};
-
-/// Archive formats read here (as named by [`super::sniff`]).
-pub const FORMATS: &[&str] = &["zip", "gzip", "tar"];
+use super::{ExtractError, Format, Shortfall};
 
 /// A member is never flagged as a bomb below this size, however well it compresses.
 const RATIO_FLOOR: u64 = 1 << 20;
@@ -74,12 +71,12 @@ pub enum Unread {
     Unsupported(String),
 }
 
-/// Reads the members of the archive `reader` holds (`format` from [`FORMATS`]; `name` is the
+/// Reads the members of the archive `reader` holds (`format`: zip, gzip or tar; `name` is the
 /// archive's own name, for the one member of a gzip file). Returns what was not read of the
 /// archive itself: members over the count cap, the rest of a damaged archive.
 pub fn for_each_member<R: Read + Seek>(
     mut reader: R,
-    format: &str,
+    format: Format,
     name: &str,
     limits: Limits,
     budget: &Budget,
@@ -89,8 +86,8 @@ pub fn for_each_member<R: Read + Seek>(
         .rewind()
         .map_err(|e| ExtractError::Corrupt(e.to_string()))?;
     match format {
-        "zip" => zip_members(reader, limits, budget, &mut visit),
-        "gzip" => {
+        Format::Zip => zip_members(reader, limits, budget, &mut visit),
+        Format::Gzip => {
             let compressed = reader
                 .seek(io::SeekFrom::End(0))
                 .and_then(|n| reader.rewind().map(|()| n))
@@ -111,7 +108,7 @@ pub fn for_each_member<R: Read + Seek>(
             });
             Ok(Vec::new())
         }
-        "tar" => tar_members(reader, limits, budget, &mut visit),
+        Format::Tar => tar_members(reader, limits, budget, &mut visit),
         other => Err(ExtractError::Corrupt(format!("{other} is not an archive"))),
     }
 }
@@ -391,7 +388,7 @@ mod tests {
 
     fn members(
         data: Vec<u8>,
-        format: &str,
+        format: Format,
         limits: Limits,
     ) -> Vec<(String, Result<usize, Unread>)> {
         let budget = Budget::new(1 << 30);
@@ -407,7 +404,7 @@ mod tests {
     fn zip_members_are_read_with_their_paths() {
         let data = zip_of(&[("a.txt", b"hello"), ("dir/b.csv", b"x;y\n")]);
         assert_eq!(
-            members(data, "zip", LIMITS),
+            members(data, Format::Zip, LIMITS),
             [("a.txt".into(), Ok(5)), ("dir/b.csv".into(), Ok(4))]
         );
     }
@@ -415,7 +412,7 @@ mod tests {
     #[test]
     fn a_member_that_expands_too_far_is_capped() {
         let zeros = vec![0u8; 4 << 20];
-        let got = members(zip_of(&[("bomb.txt", &zeros)]), "zip", LIMITS);
+        let got = members(zip_of(&[("bomb.txt", &zeros)]), Format::Zip, LIMITS);
         assert!(
             matches!(&got[0].1, Err(Unread::Capped(m)) if m.contains("zip bomb")),
             "{got:?}"
@@ -424,7 +421,7 @@ mod tests {
             max_member_size: 1000,
             ..LIMITS
         };
-        let got = members(zip_of(&[("big.txt", &[b'x'; 5000])]), "zip", small);
+        let got = members(zip_of(&[("big.txt", &[b'x'; 5000])]), Format::Zip, small);
         assert!(matches!(&got[0].1, Err(Unread::Capped(m)) if m.contains("--max-member-size")));
     }
 
@@ -437,9 +434,14 @@ mod tests {
         let data = zip_of(&[("1", b"a"), ("2", b"b"), ("3", b"c")]);
         let budget = Budget::new(1 << 30);
         let mut seen = 0;
-        let shortfalls = for_each_member(Cursor::new(data), "zip", "x.zip", few, &budget, |_| {
-            seen += 1
-        })
+        let shortfalls = for_each_member(
+            Cursor::new(data),
+            Format::Zip,
+            "x.zip",
+            few,
+            &budget,
+            |_| seen += 1,
+        )
         .unwrap();
         assert_eq!(seen, 2);
         assert!(
@@ -451,7 +453,7 @@ mod tests {
     fn gzip_and_tar() {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(b"personas kods").unwrap();
-        let got = members(gz.finish().unwrap(), "gzip", LIMITS);
+        let got = members(gz.finish().unwrap(), Format::Gzip, LIMITS);
         assert_eq!(got, [("a".into(), Ok(13))]);
 
         let mut tar = tar::Builder::new(Vec::new());
@@ -462,7 +464,7 @@ mod tests {
         header.set_cksum();
         tar.append_data(&mut header, "d/x.txt", &b"abc"[..])
             .unwrap();
-        let got = members(tar.into_inner().unwrap(), "tar", LIMITS);
+        let got = members(tar.into_inner().unwrap(), Format::Tar, LIMITS);
         assert_eq!(got, [("d/x.txt".into(), Ok(3))]);
     }
 

@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 
+use super::Format;
 use super::text::Window;
 
 /// Fields kept of a header row; wider tables keep their first columns' headers only.
@@ -71,12 +72,12 @@ pub struct DelimitedTable {
 }
 
 impl DelimitedTable {
-    /// A table for a file of `format` (`csv` or `tsv`); the delimiter is sniffed from the first
+    /// A table for a file of `format` (CSV or TSV); the delimiter is sniffed from the first
     /// line (`;`, `,` or tab, the most frequent outside quotes; tab for TSV when none occurs).
-    pub fn new(format: &str) -> DelimitedTable {
+    pub fn new(format: Format) -> DelimitedTable {
         DelimitedTable {
             delimiter: None,
-            tab_default: format == "tsv",
+            tab_default: format == Format::Tsv,
             pos: 0,
             row: 1,
             column: 0,
@@ -324,7 +325,7 @@ mod tests {
     use super::*;
 
     /// Runs `text` through a table in windows of `step` bytes (at char boundaries).
-    fn read(text: &str, format: &str, step: usize) -> (DelimitedTable, Vec<NumberField>) {
+    fn read(text: &str, format: Format, step: usize) -> (DelimitedTable, Vec<NumberField>) {
         let mut table = DelimitedTable::new(format);
         let mut numbers = Vec::new();
         let window = Window {
@@ -348,7 +349,7 @@ mod tests {
 
     /// The (row, column) of the first occurrence of `needle`.
     fn position_of(text: &str, needle: &str) -> (u64, usize) {
-        let mut table = DelimitedTable::new("csv");
+        let mut table = DelimitedTable::new(Format::Csv);
         let window = Window {
             text,
             report: 0..text.len(),
@@ -373,7 +374,7 @@ mod tests {
     fn header_values_and_positions() {
         let text = "Vārds;Personas kods;E-pasts\r\nAnna;161175-19997;anna@x.lv\r\nJānis;;\r\n";
         for step in [1, 3, 7, 1000] {
-            let (table, numbers) = read(text, "csv", step);
+            let (table, numbers) = read(text, Format::Csv, step);
             assert_eq!(
                 table.header().unwrap(),
                 ["Vārds", "Personas kods", "E-pasts"],
@@ -391,7 +392,7 @@ mod tests {
     fn quoted_fields_may_hold_delimiters_quotes_and_newlines() {
         let text = "Vārds,Adrese,Tālrunis\n\"Anna\",\"Rīga, \"\"Centrs\"\"\nLV-1050\",26123456\n";
         assert_eq!(position_of(text, "26123456"), (2, 2));
-        let (table, _) = read(text, "csv", 2);
+        let (table, _) = read(text, Format::Csv, 2);
         assert_eq!(table.values(), [1, 1, 1]);
         // A quote inside an unquoted field is just a character.
         assert_eq!(position_of("a,b\n5\" disk,x@y.lv\n", "x@y"), (2, 1));
@@ -399,12 +400,12 @@ mod tests {
 
     #[test]
     fn a_first_record_of_data_is_not_a_header() {
-        let (table, _) = read("Anna,37\nJānis,2\n", "csv", 5);
+        let (table, _) = read("Anna,37\nJānis,2\n", Format::Csv, 5);
         assert!(table.header().is_none());
         assert_eq!(table.values(), [2, 2]);
-        let (numeric, _) = read("1,2\n3,4\n", "csv", 100);
+        let (numeric, _) = read("1,2\n3,4\n", Format::Csv, 100);
         assert!(numeric.header().is_none());
-        let mut table = DelimitedTable::new("csv");
+        let mut table = DelimitedTable::new(Format::Csv);
         let text = "anna@x.lv,b\n1,2\n";
         let window = Window {
             text,
@@ -420,7 +421,7 @@ mod tests {
     #[test]
     fn ten_digit_fields_are_reported_whole() {
         let text = "Personas kods\tTālrunis\n0101751234\t26123456\n\"1234567890\"\t12345678901\n123\t1234567890";
-        let (table, numbers) = read(text, "tsv", 4);
+        let (table, numbers) = read(text, Format::Tsv, 4);
         assert!(table.header().is_some());
         let found: Vec<_> = numbers
             .iter()

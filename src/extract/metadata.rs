@@ -8,6 +8,8 @@ use std::io::{BufReader, Read, Seek};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use super::Format;
+
 /// Fields that name people, as `(field, value)`: `author`, `last_modified_by`.
 pub type Fields = Vec<(&'static str, String)>;
 
@@ -16,17 +18,15 @@ const MAX_PART: u64 = 1 << 20;
 
 /// The people a document's metadata names, by format (none for formats without metadata, and
 /// none when it cannot be read). Reads from the start of `reader` and leaves it anywhere.
-pub fn of_document<R: Read + Seek>(reader: &mut R, format: &str) -> Fields {
+pub fn of_document<R: Read + Seek>(reader: &mut R, format: Format) -> Fields {
     if reader.rewind().is_err() {
         return Fields::new();
     }
     match format {
-        "pdf" => of_pdf(reader),
-        "doc" | "xls" | "ppt" => of_ole(reader),
-        "rtf" => super::rtf::people(reader),
-        "docx" | "docm" | "pptx" | "pptm" | "odt" | "odp" | "xlsx" | "xlsm" | "xlsb" | "ods" => {
-            of_zip_document(reader)
-        }
+        Format::Pdf => of_pdf(reader),
+        Format::Doc | Format::Xls | Format::Ppt => of_ole(reader),
+        Format::Rtf => super::rtf::people(reader),
+        format if format.is_zip_package() => of_zip_document(reader),
         _ => Fields::new(),
     }
 }

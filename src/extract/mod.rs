@@ -2,7 +2,10 @@
 //! turn readable files into UTF-8 text with locations.
 
 pub mod archive;
+pub mod cell;
 pub mod delimited;
+pub mod document;
+mod format;
 pub mod mail;
 pub mod metadata;
 pub mod ods;
@@ -21,6 +24,8 @@ use std::time::Instant;
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1257};
 
+pub use format::{Family, Format};
+
 /// What a file's first bytes say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sniffed {
@@ -31,11 +36,11 @@ pub enum Sniffed {
     Utf32(bool),
     /// A document, workbook, message or archive format: read by its own extractor, or listed
     /// as `unsupported_format` when piimap has none for it.
-    Document(&'static str),
+    Document(Format),
     /// An encrypted Office Open XML document (a CFB container with an `EncryptedPackage`).
-    Encrypted(&'static str),
+    Encrypted(Format),
     /// Content that is not text (images, media, executables, unknown binary).
-    Binary(&'static str),
+    Binary(Format),
 }
 
 /// Why a structured document (workbook, office document) could not be read at all.
@@ -118,35 +123,28 @@ impl TextEncoding {
     }
 }
 
-/// Magic numbers of formats that are not plain text, with the format name and whether they are
-/// documents/archives that may hold personal data as text.
-const MAGIC: &[(&[u8], &str, bool)] = &[
-    (b"%PDF-", "pdf", true),
-    (b"PK\x03\x04", "zip", true),
-    (b"PK\x05\x06", "zip", true),
-    (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "ole", true),
-    (b"\x1F\x8B", "gzip", true),
-    (b"7z\xBC\xAF\x27\x1C", "7z", true),
-    (b"Rar!\x1A\x07", "rar", true),
-    (b"BZh", "bzip2", true),
-    (b"\xFD7zXZ\x00", "xz", true),
-    (b"SQLite format 3\x00", "sqlite", true),
-    (b"\x89PNG\r\n\x1A\n", "png", false),
-    (b"\xFF\xD8\xFF", "jpeg", false),
-    (b"GIF87a", "gif", false),
-    (b"GIF89a", "gif", false),
-    (b"II*\x00", "tiff", false),
-    (b"MM\x00*", "tiff", false),
-    (b"\x7FELF", "elf", false),
-    (b"OggS", "ogg", false),
-    (b"fLaC", "flac", false),
-    (b"ID3", "mp3", false),
-];
-
-/// Office and OpenDocument extensions stored in zip or OLE containers.
-const CONTAINER_EXTENSIONS: &[&str] = &[
-    "docx", "docm", "xlsx", "xlsm", "xlsb", "pptx", "pptm", "odt", "ods", "odp", "doc", "xls",
-    "ppt", "msg", "jar", "epub",
+/// Magic numbers of formats that are not plain text.
+const MAGIC: &[(&[u8], Format)] = &[
+    (b"%PDF-", Format::Pdf),
+    (b"PK\x03\x04", Format::Zip),
+    (b"PK\x05\x06", Format::Zip),
+    (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", Format::Ole),
+    (b"\x1F\x8B", Format::Gzip),
+    (b"7z\xBC\xAF\x27\x1C", Format::SevenZip),
+    (b"Rar!\x1A\x07", Format::Rar),
+    (b"BZh", Format::Bzip2),
+    (b"\xFD7zXZ\x00", Format::Xz),
+    (b"SQLite format 3\x00", Format::Sqlite),
+    (b"\x89PNG\r\n\x1A\n", Format::Png),
+    (b"\xFF\xD8\xFF", Format::Jpeg),
+    (b"GIF87a", Format::Gif),
+    (b"GIF89a", Format::Gif),
+    (b"II*\x00", Format::Tiff),
+    (b"MM\x00*", Format::Tiff),
+    (b"\x7FELF", Format::Elf),
+    (b"OggS", Format::Ogg),
+    (b"fLaC", Format::Flac),
+    (b"ID3", Format::Mp3),
 ];
 
 /// Reads `reader` up to `max` bytes; the flag says whether there was more (one byte past `max`
@@ -175,36 +173,37 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
     if let Some((encoding, bom_len)) = Encoding::for_bom(head) {
         return TextEncoding::marked(encoding, bom_len);
     }
-    if let Some(&(_, name, document)) = MAGIC.iter().find(|(magic, _, _)| head.starts_with(magic)) {
-        let name = match extension(path) {
-            Some(ext) if matches!(name, "zip" | "ole") => CONTAINER_EXTENSIONS
-                .iter()
-                .find(|e| **e == ext)
-                .copied()
-                .unwrap_or(name),
-            _ => name,
+    if let Some(&(_, format)) = MAGIC.iter().find(|(magic, _)| head.starts_with(magic)) {
+        let format = match extension(path) {
+            Some(ext) if matches!(format, Format::Zip | Format::Ole) => {
+                Format::of_container_extension(&ext).unwrap_or(format)
+            }
+            _ => format,
         };
-        if name != "ole" && head.starts_with(b"\xD0\xCF\x11\xE0") && holds_encrypted_package(head) {
-            return Sniffed::Encrypted(name);
+        if format != Format::Ole
+            && head.starts_with(b"\xD0\xCF\x11\xE0")
+            && holds_encrypted_package(head)
+        {
+            return Sniffed::Encrypted(format);
         }
-        return if document {
-            Sniffed::Document(name)
+        return if format.family() == Family::Binary {
+            Sniffed::Binary(format)
         } else {
-            Sniffed::Binary(name)
+            Sniffed::Document(format)
         };
     }
     if head.get(257..262) == Some(b"ustar") || archive::is_v7_tar(head) {
-        return Sniffed::Document("tar");
+        return Sniffed::Document(Format::Tar);
     }
     if extension(path).as_deref() == Some("eml") || mail::looks_like_message(head) {
         // Before the NUL count: a message with a raw binary (UTF-16) part is still a message.
-        return Sniffed::Document("eml");
+        return Sniffed::Document(Format::Eml);
     }
     if head.len() >= 12 && &head[4..8] == b"ftyp" {
-        return Sniffed::Binary("mp4");
+        return Sniffed::Binary(Format::Mp4);
     }
     if head.len() >= 12 && head.starts_with(b"RIFF") {
-        return Sniffed::Binary("riff");
+        return Sniffed::Binary(Format::Riff);
     }
     if let Some(encoding) = utf16_without_bom(head) {
         return TextEncoding::marked(encoding, 0);
@@ -213,7 +212,10 @@ pub fn sniff(head: &[u8], path: &Path) -> Sniffed {
     // still text and must be scanned, not skipped as binary.
     let sample = &head[..head.len().min(64 << 10)];
     if memchr::memchr_iter(0, sample).count() * 200 > sample.len() {
-        return Sniffed::Binary("binary");
+        return Sniffed::Binary(Format::Binary);
+    }
+    if rtf::is_rtf(head) {
+        return Sniffed::Document(Format::Rtf);
     }
     // Validity is decided by the decoder on the first chunk (one pass instead of two).
     Sniffed::Text(TextEncoding {
@@ -263,17 +265,35 @@ fn extension(path: &Path) -> Option<String> {
         .map(str::to_ascii_lowercase)
 }
 
-/// The format name of a text file, from its extension.
-pub fn text_format(path: &Path) -> &'static str {
-    match extension(path).as_deref() {
-        Some("csv") => "csv",
-        Some("tsv" | "tab") => "tsv",
-        Some("log") => "log",
-        Some("html" | "htm" | "xhtml") => "html",
-        Some("xml") => "xml",
-        Some("json" | "jsonl" | "ndjson") => "json",
-        Some("rtf") => "rtf",
-        _ => "text",
+/// The format of a text file, from its extension.
+pub fn text_format(path: &Path) -> Format {
+    Format::of_text_extension(extension(path).as_deref())
+}
+
+impl Sniffed {
+    /// The format a sniffed file is recorded under until its reader says more (text by its
+    /// name).
+    pub fn format(self, name: &Path) -> Format {
+        match self {
+            Sniffed::Text(_) | Sniffed::Utf32(_) => text_format(name),
+            Sniffed::Document(f) | Sniffed::Encrypted(f) | Sniffed::Binary(f) => f,
+        }
+    }
+
+    /// Whether reading it runs parsers other than piimap's own streaming text code: documents,
+    /// messages, archives and OLE containers (a scan reads those in reader processes).
+    pub fn is_read_by_parsers(self) -> bool {
+        match self {
+            Sniffed::Document(format) => {
+                matches!(
+                    format.family(),
+                    Family::Document | Family::Message | Family::Archive
+                ) || format == Format::Ole
+            }
+            Sniffed::Text(_) | Sniffed::Utf32(_) | Sniffed::Encrypted(_) | Sniffed::Binary(_) => {
+                false
+            }
+        }
     }
 }
 
@@ -343,7 +363,7 @@ mod tests {
         assert_eq!(sniffed(&be, "a.txt"), TextEncoding::marked(UTF_16BE, 0));
         assert_eq!(
             sniffed(b"\x00\x01\x02\x03\x00\x00\x07\x08", "a"),
-            Sniffed::Binary("binary")
+            Sniffed::Binary(Format::Binary)
         );
     }
 
@@ -358,18 +378,25 @@ mod tests {
 
     #[test]
     fn magic_before_extension() {
-        assert_eq!(sniffed(b"%PDF-1.7", "x.txt"), Sniffed::Document("pdf"));
+        assert_eq!(
+            sniffed(b"%PDF-1.7", "x.txt"),
+            Sniffed::Document(Format::Pdf)
+        );
         assert_eq!(
             sniffed(b"PK\x03\x04rest", "a.DOCX"),
-            Sniffed::Document("docx")
+            Sniffed::Document(Format::Docx)
         );
         assert_eq!(
             sniffed(b"PK\x03\x04rest", "a.bin"),
-            Sniffed::Document("zip")
+            Sniffed::Document(Format::Zip)
         );
         assert_eq!(
             sniffed(b"\x89PNG\r\n\x1A\nxx", "a.png"),
-            Sniffed::Binary("png")
+            Sniffed::Binary(Format::Png)
+        );
+        assert_eq!(
+            sniffed(b"{\\rtf1\\ansi x}", "a.txt"),
+            Sniffed::Document(Format::Rtf)
         );
     }
 }

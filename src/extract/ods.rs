@@ -11,7 +11,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
-use super::spreadsheet::CellValue;
+use super::cell::CellValue;
 use super::xml;
 use super::{Caps, ExtractError, Shortfall};
 
@@ -289,10 +289,7 @@ mod tests {
     fn cells(content: &str, caps: &Caps) -> Vec<String> {
         let mut out = Vec::new();
         let mut visit = |sheet: &str, (r, c): (u32, u32), v: CellValue<'_>| {
-            out.push(format!(
-                "{sheet}!{}:{v:?}",
-                super::super::spreadsheet::a1((r, c))
-            ));
+            out.push(format!("{sheet}!{}:{v:?}", super::super::cell::a1((r, c))));
             out.len() < 50
         };
         let mut shortfalls = Vec::new();

@@ -10,10 +10,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
-use super::{Caps, ExtractError, Shortfall};
-
-/// The formats read here (by the format name the sniffer gives).
-pub const FORMATS: &[&str] = &["docx", "docm", "pptx", "pptm", "odt", "odp"];
+use super::{Caps, ExtractError, Format, Shortfall};
 
 /// How a format marks paragraphs and text.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,7 +27,7 @@ enum Dialect {
 /// encrypted OpenDocument file.
 pub fn for_each_paragraph<R: Read + Seek>(
     reader: R,
-    format: &str,
+    format: Format,
     caps: &Caps,
     mut visit: impl FnMut(&str, u64, &str),
 ) -> Result<Vec<Shortfall>, ExtractError> {
@@ -40,10 +37,9 @@ pub fn for_each_paragraph<R: Read + Seek>(
     if odf_encrypted(&mut zip) {
         return Err(ExtractError::Encrypted);
     }
-    let dialect = if format.starts_with("od") {
-        Dialect::Odf
-    } else {
-        Dialect::Ooxml
+    let dialect = match format {
+        Format::Odt | Format::Odp => Dialect::Odf,
+        _ => Dialect::Ooxml,
     };
     let mut parts: Vec<String> = zip
         .file_names()
@@ -84,14 +80,14 @@ pub(super) fn odf_encrypted<R: Read + Seek>(zip: &mut ZipArchive<R>) -> bool {
 }
 
 /// Whether a zip member holds document text for this format.
-fn is_text_part(format: &str, name: &str) -> bool {
+fn is_text_part(format: Format, name: &str) -> bool {
     let in_dir = |dir: &str, prefix: &str| {
         name.strip_prefix(dir).is_some_and(|rest| {
             rest.starts_with(prefix) && rest.ends_with(".xml") && !rest.contains('/')
         })
     };
     match format {
-        "docx" | "docm" => {
+        Format::Docx | Format::Docm => {
             [
                 "word/document.xml",
                 "word/footnotes.xml",
@@ -102,7 +98,7 @@ fn is_text_part(format: &str, name: &str) -> bool {
                 || in_dir("word/", "header")
                 || in_dir("word/", "footer")
         }
-        "pptx" | "pptm" => {
+        Format::Pptx | Format::Pptm => {
             in_dir("ppt/slides/", "slide") || in_dir("ppt/notesSlides/", "notesSlide")
         }
         _ => name == "content.xml" || name == "styles.xml",
@@ -220,12 +216,15 @@ mod tests {
 
     #[test]
     fn text_parts_per_format() {
-        assert!(is_text_part("docx", "word/document.xml"));
-        assert!(is_text_part("docx", "word/header2.xml"));
-        assert!(!is_text_part("docx", "word/styles.xml"));
-        assert!(is_text_part("pptx", "ppt/slides/slide12.xml"));
-        assert!(!is_text_part("pptx", "ppt/slides/_rels/slide1.xml.rels"));
-        assert!(is_text_part("odt", "content.xml"));
+        assert!(is_text_part(Format::Docx, "word/document.xml"));
+        assert!(is_text_part(Format::Docx, "word/header2.xml"));
+        assert!(!is_text_part(Format::Docx, "word/styles.xml"));
+        assert!(is_text_part(Format::Pptx, "ppt/slides/slide12.xml"));
+        assert!(!is_text_part(
+            Format::Pptx,
+            "ppt/slides/_rels/slide1.xml.rels"
+        ));
+        assert!(is_text_part(Format::Odt, "content.xml"));
     }
 
     #[test]

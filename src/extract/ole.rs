@@ -7,23 +7,34 @@ use std::io::{Read, Seek};
 use encoding_rs::{UTF_16LE, WINDOWS_1252, WINDOWS_1257};
 
 use super::mail::{Attachment, MailPart};
-use super::{Caps, ExtractError, Shortfall};
+use super::{Caps, ExtractError, Format, Shortfall};
 
 /// What an OLE compound file holds, judged by its streams.
-pub fn kind<R: Read + Seek>(reader: R) -> Option<&'static str> {
+pub fn kind<R: Read + Seek>(reader: R) -> Option<Format> {
     let file = cfb::CompoundFile::open(reader).ok()?;
     let has = |name: &str| file.exists(name);
-    if has("/WordDocument") {
-        Some("doc")
-    } else if has("/PowerPoint Document") {
-        Some("ppt")
+    if has(WORD_STREAM) {
+        Some(Format::Doc)
+    } else if has(POWERPOINT_STREAM) {
+        Some(Format::Ppt)
     } else if has("/__substg1.0_0037001F") || has("/__properties_version1.0") {
-        Some("msg")
+        Some(Format::Msg)
     } else if has("/Workbook") || has("/Book") {
-        Some("xls")
+        Some(Format::Xls)
     } else {
         None
     }
+}
+
+/// The stream of a Word document's text.
+const WORD_STREAM: &str = "/WordDocument";
+
+/// The stream of a PowerPoint presentation's records.
+const POWERPOINT_STREAM: &str = "/PowerPoint Document";
+
+/// A stream's name as a location's part (`WordDocument`).
+fn part_name(stream: &str) -> &str {
+    stream.trim_start_matches('/')
 }
 
 fn open<R: Read + Seek>(reader: R) -> Result<cfb::CompoundFile<R>, ExtractError> {
@@ -41,17 +52,18 @@ fn read_stream<R: Read + Seek>(
     Some(data)
 }
 
-/// Reads a Word 97-2003 document's main text, paragraph by paragraph. When the piece table
-/// cannot be followed, the text runs found in the stream are read instead and the result is a
-/// `Shortfall` (the document is `partial`).
+/// Reads a Word 97-2003 document's main text, paragraph by paragraph, as `visit(part,
+/// paragraph, text)` with the part `WordDocument`. When the piece table cannot be followed,
+/// the text runs found in the stream are read instead and the result is a `Shortfall` (the
+/// document is `partial`).
 pub fn for_each_doc_paragraph<R: Read + Seek>(
     reader: R,
     caps: &Caps,
-    mut visit: impl FnMut(u64, &str),
+    mut visit: impl FnMut(&str, u64, &str),
 ) -> Result<Vec<Shortfall>, ExtractError> {
     let max = caps.max_part;
     let mut file = open(reader)?;
-    let word = read_stream(&mut file, "/WordDocument", max)
+    let word = read_stream(&mut file, WORD_STREAM, max)
         .ok_or_else(|| ExtractError::Corrupt("no WordDocument stream".into()))?;
     let flags = u16_at(&word, 0x0A).ok_or_else(|| ExtractError::Corrupt("short FIB".into()))?;
     if flags & 0x0100 != 0 {
@@ -76,7 +88,7 @@ pub fn for_each_doc_paragraph<R: Read + Seek>(
     for piece in text.split(['\r', '\n', '\x07', '\x0B', '\x0C']) {
         paragraph += 1;
         if !piece.trim().is_empty() {
-            visit(paragraph, piece);
+            visit(part_name(WORD_STREAM), paragraph, piece);
         }
     }
     Ok(shortfalls)
@@ -143,18 +155,18 @@ fn text_runs(data: &[u8]) -> String {
 }
 
 /// Reads a PowerPoint 97-2003 presentation's text atoms (slides, notes, masters) in order,
-/// numbered from 1.
+/// as `visit(part, number, text)` with the part `PowerPoint Document` and numbers from 1.
 pub fn for_each_ppt_text<R: Read + Seek>(
     reader: R,
     caps: &Caps,
-    mut visit: impl FnMut(u64, &str),
+    mut visit: impl FnMut(&str, u64, &str),
 ) -> Result<Vec<Shortfall>, ExtractError> {
     let max = caps.max_part;
     let mut file = open(reader)?;
     if file.exists("/EncryptedSummary") {
         return Err(ExtractError::Encrypted);
     }
-    let doc = read_stream(&mut file, "/PowerPoint Document", max)
+    let doc = read_stream(&mut file, POWERPOINT_STREAM, max)
         .ok_or_else(|| ExtractError::Corrupt("no PowerPoint Document stream".into()))?;
     let mut at = 0;
     let mut number = 0;
@@ -182,7 +194,7 @@ pub fn for_each_ppt_text<R: Read + Seek>(
             number += 1;
             for line in text.split(['\r', '\x0B']) {
                 if !line.trim().is_empty() {
-                    visit(number, line);
+                    visit(part_name(POWERPOINT_STREAM), number, line);
                 }
             }
         }

@@ -10,21 +10,8 @@ use std::io::{BufReader, Read, Seek};
 
 use calamine::{DataType, Reader, SheetType, Xls, Xlsb};
 
-use super::{Caps, ExtractError, Shortfall, ods, xlsx};
-
-/// The spreadsheet formats read here (by the format name the sniffer gives).
-pub const FORMATS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
-
-/// A cell's value as a reader gives it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum CellValue<'a> {
-    /// Text.
-    Text(&'a str),
-    /// A whole number stored as one.
-    Int(i64),
-    /// Any other number.
-    Float(f64),
-}
+use super::cell::CellValue;
+use super::{Caps, ExtractError, Format, Shortfall, ods, xlsx};
 
 /// Calls `visit(sheet, (row, column), text, header)` for every cell that holds text or a whole
 /// number, in the workbook read from `reader`. `header` is the text of the column's header
@@ -33,13 +20,13 @@ pub enum CellValue<'a> {
 /// up to `caps.max_cells` cells. Returns the sheets that could not be read to their end.
 pub fn for_each_cell<R: Read + Seek>(
     reader: R,
-    format: &str,
+    format: Format,
     caps: &Caps,
     mut visit: impl FnMut(&str, (u32, u32), &str, Option<&str>),
 ) -> Result<Vec<Shortfall>, ExtractError> {
     let mut read = Vec::new();
     match format {
-        "xlsx" | "xlsm" => {
+        Format::Xlsx | Format::Xlsm => {
             let mut wb = xlsx::Workbook::open(BufReader::new(reader), caps, &mut read)?;
             for sheet in wb.sheets.clone() {
                 let mut table = Table::new(&sheet.name, caps);
@@ -52,7 +39,7 @@ pub fn for_each_cell<R: Read + Seek>(
                 }
             }
         }
-        "ods" => {
+        Format::Ods => {
             // Cells come table by table; a new sheet name starts a new table.
             let mut table: Option<Table<'static>> = None;
             let shortfalls = ods::for_each_cell(reader, caps, |sheet, position, value| {
@@ -70,7 +57,7 @@ pub fn for_each_cell<R: Read + Seek>(
             }
             read.extend(shortfalls);
         }
-        "xlsb" => {
+        Format::Xlsb => {
             let mut wb = Xlsb::new(BufReader::new(reader))
                 .map_err(|e| workbook_error(matches!(e, calamine::XlsbError::Password), e))?;
             for sheet in cell_sheets(wb.sheets_metadata()) {
@@ -90,7 +77,7 @@ pub fn for_each_cell<R: Read + Seek>(
                 record_failure(&mut read, &sheet, result);
             }
         }
-        "xls" => {
+        Format::Xls => {
             let mut reader = BufReader::new(reader);
             xls_fits(&mut reader, caps)?;
             reader
@@ -409,60 +396,10 @@ fn cell_text<'a>(value: CellValue<'a>, digits: &'a mut itoa::Buffer) -> Option<(
     }
 }
 
-/// The A1 reference of a zero-based `(row, column)`: `(6, 2)` → `C7`.
-pub fn a1(position: (u32, u32)) -> String {
-    // Built by hand: this runs for every cell, and `format!` was 5 % of a workbook's scan.
-    let mut cell = String::with_capacity(16);
-    push_column_name(&mut cell, position.1);
-    let mut digits = [0u8; 10];
-    let mut row = u64::from(position.0) + 1;
-    let mut start = digits.len();
-    while row > 0 {
-        start -= 1;
-        digits[start] = b'0' + (row % 10) as u8;
-        row /= 10;
-    }
-    cell.extend(digits[start..].iter().map(|&d| char::from(d)));
-    cell
-}
-
-/// The letters of 0-based column `col` (`A`, `Z`, `AA`).
-pub fn column_name(col: u32) -> String {
-    let mut letters = String::new();
-    push_column_name(&mut letters, col);
-    letters
-}
-
-/// Appends the letters of 0-based column `col`.
-fn push_column_name(out: &mut String, mut col: u32) {
-    let mut letters = [0u8; 7];
-    let mut start = letters.len();
-    loop {
-        start -= 1;
-        letters[start] = b'A' + (col % 26) as u8;
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
-    }
-    out.extend(letters[start..].iter().map(|&l| char::from(l)));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a1_references() {
-        assert_eq!(a1((0, 0)), "A1");
-        assert_eq!(a1((6, 2)), "C7");
-        assert_eq!(a1((0, 25)), "Z1");
-        assert_eq!(a1((0, 26)), "AA1");
-        assert_eq!(a1((9, 701)), "ZZ10");
-        assert_eq!(a1((0, 702)), "AAA1");
-        assert_eq!(a1((1_048_575, 16_383)), "XFD1048576");
-        assert_eq!(a1((u32::MAX, u32::MAX)), "MWLQKWV4294967296");
-    }
+    use crate::extract::cell::a1;
 
     /// Runs cells through a `Table` taking at most `max_cells`; returns what was visited and
     /// the shortfalls.

@@ -13,7 +13,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use zip::ZipArchive;
 
-use super::spreadsheet::CellValue;
+use super::cell::CellValue;
 use super::xml;
 use super::{Caps, ExtractError, Shortfall};
 

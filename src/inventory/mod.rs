@@ -673,6 +673,17 @@ fn reason_code<'de, D: serde::Deserializer<'de>>(
     Ok(Option::<Code>::deserialize(reason)?.map(|r| r.code))
 }
 
+impl FileChange {
+    /// A change with no per-kind detail.
+    pub fn plain(state: ChangeState) -> FileChange {
+        FileChange {
+            state,
+            moved_from: None,
+            kinds: BTreeMap::new(),
+        }
+    }
+}
+
 /// Where a member sits: the file on disk that holds it, and its path inside each container
 /// from the outermost in (`["2024.zip", "saraksts.xlsx"]` for `arhivs.zip!/2024.zip!/saraksts.xlsx`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -753,19 +764,21 @@ pub enum AccessTimes {
     MayChange,
 }
 
-/// The options recorded in the header.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ScanOptionsRecord {
-    /// Findings below this confidence are dropped.
-    pub min_confidence: Confidence,
-    /// Larger files are skipped.
+/// What reading any one file may cost: the caps a scan applies, each set by its `--max-*` flag.
+/// Defined once: the scan applies them, the header records them (flattened into
+/// [`ScanOptionsRecord`]) and the store's key of reusable records hashes them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReadLimits {
+    /// Larger files are skipped (`--max-file-size`, bytes).
     pub max_file_size: u64,
-    /// Most bytes decompressed from one part of a document.
+    /// Most bytes decompressed from one part of a document (`--max-extracted-size`).
     pub max_extracted_size: u64,
     /// `--max-cells`: cells read per sheet.
     pub max_cells: u64,
     /// `--max-file-time` in seconds; 0: no cap.
-    pub max_file_time_seconds: f64,
+    #[serde(rename = "max_file_time_seconds", with = "seconds")]
+    #[schemars(with = "f64")]
+    pub max_file_time: std::time::Duration,
     /// `--max-file-memory`, bytes: what reading one file may take.
     #[serde(default)]
     pub max_file_memory: u64,
@@ -779,6 +792,39 @@ pub struct ScanOptionsRecord {
     pub max_archive_bytes: u64,
     /// `--max-compression-ratio`.
     pub max_compression_ratio: u64,
+}
+
+impl ReadLimits {
+    /// The wall time one file may take, `None` for no cap.
+    pub fn file_time(&self) -> Option<std::time::Duration> {
+        (!self.max_file_time.is_zero()).then_some(self.max_file_time)
+    }
+}
+
+/// A duration as (fractional) seconds.
+mod seconds {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The options recorded in the header.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ScanOptionsRecord {
+    /// Findings below this confidence are dropped.
+    pub min_confidence: Confidence,
+    /// The caps on reading one file.
+    #[serde(flatten)]
+    pub limits: ReadLimits,
     /// Exclude globs.
     pub exclude: Vec<String>,
     /// Whether symbolic links were followed.
@@ -849,6 +895,14 @@ pub struct Summary {
     /// With retention policies: the files kept longer than their period.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub over_retention: Option<OverRetention>,
+}
+
+impl Summary {
+    /// Whether a file was not fully read for a reason that leaves a gap in the inventory
+    /// (the scan then exits with code 3).
+    pub fn leaves_gaps(&self) -> bool {
+        self.not_fully_scanned.keys().any(|code| code.leaves_gap())
+    }
 }
 
 /// What a scan did with its store, for the summary.

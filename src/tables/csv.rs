@@ -2,8 +2,9 @@
 
 use super::{ColumnClass, ColumnClasses, ColumnTally, scan_labelled};
 use crate::detect::{Detector, Finding};
+use crate::extract::Format;
+use crate::extract::cell::column_name;
 use crate::extract::delimited::{DelimitedTable, NumberField};
-use crate::extract::spreadsheet::column_name;
 use crate::extract::text::{LineTracker, Window};
 use crate::inventory::{ColumnSummary, Location};
 
@@ -23,8 +24,8 @@ pub struct CsvView<'c> {
 }
 
 impl<'c> CsvView<'c> {
-    /// A view of a file of `format` (`csv` or `tsv`).
-    pub fn new(format: &str, classes: &'c ColumnClasses) -> CsvView<'c> {
+    /// A view of a file of `format` (CSV or TSV).
+    pub fn new(format: Format, classes: &'c ColumnClasses) -> CsvView<'c> {
         CsvView {
             table: DelimitedTable::new(format),
             lines: LineTracker::default(),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::ColumnClass;
-use crate::extract::spreadsheet::column_name;
+use crate::extract::cell::column_name;
 use crate::inventory::ColumnSummary;
 
 /// Per-column statistics of a table: values below the header and findings per kind.
