@@ -1,11 +1,12 @@
-# Shared by the benchmark scripts (sourced, not run): builds piimap and gives the helpers they
-# all use. Sets `repo` and `piimap` (the release binary, or $PIIMAP_BIN when set, so another
-# build can be timed by the same script).
+# Shared by the benchmark scripts (sourced, not run): builds piimap and the corpus generator
+# and gives the helpers they all use. Sets `repo`, `piimap` (the release binary, or $PIIMAP_BIN
+# when set, so another build can be timed by the same script) and `piimap_corpus`.
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --workspace --bins
+piimap_corpus="$repo/target/release/piimap-corpus"
 if [ -n "${PIIMAP_BIN:-}" ]; then
   piimap=$PIIMAP_BIN
 else
-  cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
   piimap="$repo/target/release/piimap"
 fi
 
@@ -14,12 +15,12 @@ require() {
   command -v "$1" >/dev/null || { echo "needs $1 (apt-get install $2)" >&2; exit 2; }
 }
 
-# corpus DIR ARGS...: generates a seeded corpus in DIR with `piimap generate-corpus DIR ARGS`
-# unless DIR/share is there already.
+# corpus DIR ARGS...: generates a seeded corpus in DIR with `piimap-corpus DIR ARGS` unless
+# DIR/share is there already.
 corpus() {
   local dir=$1
   shift
-  [ -d "$dir/share" ] || "$piimap" generate-corpus "$dir" "$@" >/dev/null 2>&1
+  [ -d "$dir/share" ] || "$piimap_corpus" "$dir" "$@" >/dev/null 2>&1
 }
 
 # seconds COMMAND...: the wall time of COMMAND in seconds; exit code 3 (a file not fully read)

@@ -11,9 +11,9 @@ use clap::Parser;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use piimap::cli::{Cli, Command};
 use piimap::commands::ReadSetup;
-use piimap::corpus::{self, CorpusSpec};
 use piimap::inventory::Confidence;
 use piimap::scan::Scanner;
+use piimap_corpus::{self as corpus, CorpusSpec};
 
 /// Copies of the file scanned per iteration.
 const COPIES: u64 = 32;

@@ -4,9 +4,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use piimap::corpus::{Rng, latvian_text};
 use piimap::detect::RuleSet;
 use piimap::detect::validators::Validator;
+use piimap_corpus::{Rng, latvian_text};
 
 fn detector(c: &mut Criterion) {
     let rules = RuleSet::builtin().expect("built-in rules");

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::corpus::WorkbookLayout;
 use crate::detect::RuleSource;
 use crate::inventory::{Confidence, ReadLimits};
 use crate::report::OutputFormat;
@@ -39,9 +38,6 @@ pub enum Command {
     /// List the detection rules or check their examples.
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// Generate a synthetic corpus with planted personal data (for tests and benchmarks).
-    #[command(hide = true)]
-    GenerateCorpus(CorpusArgs),
     /// Run as a reader process for a scan (started by `scan` and `find` themselves).
     #[command(hide = true)]
     Reader,
@@ -278,45 +274,6 @@ impl RuleArgs {
             no_builtin: self.no_builtin_rules,
         }
     }
-}
-
-/// `piimap generate-corpus`.
-#[derive(Debug, Args)]
-pub struct CorpusArgs {
-    /// Directory to create (must not exist or be empty).
-    pub dir: PathBuf,
-    /// Random seed.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Approximate total size, e.g. 100M.
-    #[arg(long, default_value = "10M", value_parser = parse_size)]
-    pub size: u64,
-    /// Planted values per MB of text (density of personal data).
-    #[arg(long, default_value_t = 200)]
-    pub density: u32,
-    /// Also write `darbinieki.xlsx`, a people list of at least CELLS cells (e.g. 1000000).
-    #[arg(long, value_name = "CELLS")]
-    pub xlsx_cells: Option<u64>,
-    /// How workbooks store their cells: inline strings as streaming exporters write them, or
-    /// a shared-strings table as Excel saves them.
-    #[arg(long, value_enum, default_value_t = WorkbookLayout::Streaming)]
-    pub xlsx_layout: WorkbookLayout,
-    /// A share-like mix: about one file in five is an xlsx, docx, PDF or zip (default: text,
-    /// CSV, logs and HTML only, which ripgrep can read too).
-    #[arg(long)]
-    pub mixed: bool,
-    /// Also write `liels_zurnals.log`, one text file of SIZE (e.g. 500M).
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub big_text: Option<u64>,
-    /// Also write `eksports.json`, one file of SIZE without a line break (e.g. 1G).
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub line_less: Option<u64>,
-    /// Also write `gada_parskats.pdf`, a PDF of about PAGES pages of text.
-    #[arg(long, value_name = "PAGES")]
-    pub pdf_pages: Option<u64>,
-    /// Also write N one-line files under `mazie/` (one in ten with a personal code).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub tiny_files: u64,
 }
 
 /// Parses a duration such as `90s`, `10m` or `1h 30m` (humantime); a bare number is seconds.

@@ -6,12 +6,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Parser;
 
 use crate::cli::{
-    Cli, Command, CorpusArgs, DiffArgs, FindArgs, FindFormat, ReadArgs, ReportArgs, RuleArgs,
-    RulesCommand, ScanArgs, TableFormat,
+    Cli, Command, DiffArgs, FindArgs, FindFormat, ReadArgs, ReportArgs, RuleArgs, RulesCommand,
+    ScanArgs, TableFormat,
 };
 use crate::exit_code::ExitCode;
 use crate::inventory::fingerprint::FingerprintKey;
@@ -36,7 +36,6 @@ pub fn run(cli: Cli, argv: &[OsString]) -> ExitCode {
         Command::Schema => schema(),
         Command::Rules(RulesCommand::List { rules }) => rules_list(rules),
         Command::Rules(RulesCommand::Check { rules }) => rules_check(rules),
-        Command::GenerateCorpus(args) => generate_corpus(args),
         Command::Reader => {
             crate::scan::serve_reader(std::io::stdin().lock(), std::io::stdout().lock())
                 .map(|()| ExitCode::Success)
@@ -526,28 +525,4 @@ fn rules_check(args: RuleArgs) -> Result<ExitCode> {
     } else {
         ExitCode::FatalError
     })
-}
-
-fn generate_corpus(args: CorpusArgs) -> Result<ExitCode> {
-    let spec = crate::corpus::CorpusSpec {
-        seed: args.seed,
-        size: args.size,
-        density: args.density,
-        workbook_cells: args.xlsx_cells,
-        workbook_layout: args.xlsx_layout,
-        mixed: args.mixed,
-        big_text: args.big_text,
-        line_less: args.line_less,
-        pdf_pages: args.pdf_pages,
-        tiny_files: args.tiny_files,
-    };
-    let truth = crate::corpus::generate(&args.dir, &spec)
-        .with_context(|| format!("cannot generate a corpus in {}", args.dir.display()))?;
-    eprintln!(
-        "piimap: wrote {} files, {} planted values, to {}",
-        truth.files,
-        truth.planted,
-        args.dir.display()
-    );
-    Ok(ExitCode::Success)
 }

@@ -13,7 +13,6 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod corpus;
 pub mod detect;
 pub mod diff;
 pub mod exit_code;

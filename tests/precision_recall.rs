@@ -9,7 +9,7 @@ mod harness;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use piimap::corpus::{self, Truth, WorkbookLayout};
+use piimap_corpus::{self as corpus, Truth, WorkbookLayout};
 
 /// (format group, kind) → (true positives, false positives, false negatives).
 type Scores = BTreeMap<(&'static str, String), (usize, usize, usize)>;

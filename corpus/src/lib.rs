@@ -3,7 +3,8 @@
 //! invoice numbers, wrong check digits, impossible dates, version strings, clause numbers, GUIDs,
 //! ISBNs, EAN-13 barcodes, timestamps, image names with `@`, amounts). The ground truth of every file is written
 //! beside the tree, so tests can measure precision and recall per kind, and benchmarks have a
-//! share-like tree to scan. Used by `piimap generate-corpus`, the tests and `benches/`.
+//! share-like tree to scan. Used by piimap's tests, `benches/` and the `piimap-corpus` program.
+//! Check digits are computed by [`check_digits`], apart from piimap's validators.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -14,9 +15,7 @@ use anyhow::{Result, bail};
 use encoding_rs::WINDOWS_1257;
 use serde::{Deserialize, Serialize};
 
-use crate::detect::validators::{
-    company_code_check_digit, iban_check_digits, luhn_check_digit, personal_code_check_digit,
-};
+pub mod check_digits;
 
 /// SplitMix64: small, seeded, good enough for test data.
 #[derive(Debug, Clone)]
@@ -171,7 +170,7 @@ fn personal_code(rng: &mut Rng) -> (String, String) {
         century,
     ];
     d.extend(rng.digits(3));
-    d.push(personal_code_check_digit(&d));
+    d.push(check_digits::personal_code(&d));
     let s = digits_str(&d);
     let written = if rng.below(3) == 0 {
         s.clone()
@@ -185,7 +184,7 @@ fn personal_code(rng: &mut Rng) -> (String, String) {
 fn new_personal_code(rng: &mut Rng) -> (String, String) {
     let mut d = vec![3, 2 + rng.below(8) as u8];
     d.extend(rng.digits(8));
-    d.push(personal_code_check_digit(&d));
+    d.push(check_digits::personal_code(&d));
     let s = digits_str(&d);
     (format!("{}-{}", &s[..6], &s[6..]), s)
 }
@@ -194,7 +193,7 @@ fn company_code(rng: &mut Rng) -> String {
     loop {
         let mut d = vec![*rng.pick(&[4u8, 5, 9])];
         d.extend(rng.digits(9));
-        if let Some(c) = company_code_check_digit(&d) {
+        if let Some(c) = check_digits::company_code(&d) {
             d.push(c);
             return digits_str(&d);
         }
@@ -220,7 +219,20 @@ fn email(rng: &mut Rng) -> (String, String) {
 }
 
 fn fold_ascii(s: &str) -> String {
-    crate::detect::without_diacritics(&s.to_lowercase()).into_owned()
+    plain_letters(&s.to_lowercase())
+}
+
+/// Latvian letters written without their diacritics (`Bērziņš` → `Berzins`), as people type
+/// them in e-mail addresses and as the standard PDF fonts show them.
+fn plain_letters(text: &str) -> String {
+    const WITH: &str = "āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ";
+    const WITHOUT: &str = "acegiklnsuzACEGIKLNSUZ";
+    text.chars()
+        .map(|c| match WITH.chars().position(|l| l == c) {
+            Some(i) => WITHOUT.chars().nth(i).unwrap_or(c),
+            None => c,
+        })
+        .collect()
 }
 
 /// A Latvian mobile or fixed number, as `(national 8 digits, normalised +371...)`.
@@ -247,7 +259,7 @@ fn grouped_phone(rng: &mut Rng, national: &str) -> String {
 
 fn iban(rng: &mut Rng) -> (String, String) {
     let bban = format!("{}{}", rng.pick(BANKS), digits_str(&rng.digits(13)));
-    let check = iban_check_digits("LV", &bban);
+    let check = check_digits::iban("LV", &bban);
     let compact = format!("LV{check:02}{bban}");
     let written = if rng.below(2) == 0 {
         compact
@@ -270,7 +282,7 @@ fn card(rng: &mut Rng) -> (String, String) {
     };
     let body = 15 - d.len();
     d.extend(rng.digits(body));
-    d.push(luhn_check_digit(&d));
+    d.push(check_digits::luhn(&d));
     let s = digits_str(&d);
     let written = if rng.below(2) == 0 {
         format!("{} {} {} {}", &s[..4], &s[4..8], &s[8..12], &s[12..])
@@ -387,7 +399,7 @@ fn negative(rng: &mut Rng) -> String {
             let (_, v) = personal_code(rng);
             let mut d: Vec<u8> = v.bytes().map(|b| b - b'0').collect();
             d[10] = (d[10] + 1 + rng.below(8) as u8) % 10;
-            if personal_code_check_digit(&d[..10]) == d[10] {
+            if check_digits::personal_code(&d[..10]) == d[10] {
                 d[10] = (d[10] + 1) % 10;
             }
             let s = digits_str(&d);
@@ -404,7 +416,7 @@ fn negative(rng: &mut Rng) -> String {
             d.extend(rng.digits(2));
             d.push(1);
             d.extend(rng.digits(3));
-            d.push(personal_code_check_digit(&d));
+            d.push(check_digits::personal_code(&d));
             format!("Lietas numurs {}", digits_str(&d))
         }
         2 => format!(
@@ -982,10 +994,7 @@ fn write_pdf(path: &Path, rng: &mut Rng, density: u32, len: usize) -> Result<Val
     use lopdf::content::{Content, Operation};
     use lopdf::{Document, Object, Stream, dictionary};
     let (text, planted) = latvian_text(rng, len, density);
-    let lines: Vec<String> = text
-        .lines()
-        .map(|l| crate::detect::without_diacritics(l).into_owned())
-        .collect();
+    let lines: Vec<String> = text.lines().map(plain_letters).collect();
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(dictionary! {
