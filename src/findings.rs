@@ -172,11 +172,6 @@ impl<'k> FileFindings<'k> {
             .collect()
     }
 
-    /// Whether nothing was added.
-    pub fn is_empty(&self) -> bool {
-        self.kinds.is_empty()
-    }
-
     /// Adds a finding of `rule`, the rule at index `finding.rule` of the scan's rule set;
     /// `location` is called only if the finding is kept as a sample or an occurrence.
     pub fn add(&mut self, rule: &Rule, finding: Finding, location: impl Fn() -> Location) {

@@ -10,24 +10,26 @@
 //! (the contract), masking and fingerprints, [`scan`] runs it all in parallel, and [`report`]
 //! writes the inventory and the summary.
 
+#![deny(missing_docs)]
+
 pub mod cli;
 pub mod commands;
-pub mod config;
+pub(crate) mod config;
 pub mod detect;
-pub mod diff;
+pub(crate) mod diff;
 pub mod exit_code;
 pub mod extract;
-pub mod find;
-pub mod findings;
+pub(crate) mod find;
+pub(crate) mod findings;
 pub mod inventory;
-pub mod isolation;
+pub(crate) mod isolation;
 pub mod memory;
 pub mod outcome;
 pub mod panics;
-pub mod register;
+pub(crate) mod register;
 pub mod report;
 pub mod retention;
 pub mod scan;
-pub mod store;
-pub mod tables;
-pub mod walk;
+pub(crate) mod store;
+pub(crate) mod tables;
+pub(crate) mod walk;

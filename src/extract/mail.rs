@@ -13,8 +13,13 @@ const HEADERS: &[&str] = &["From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Sub
 pub enum MailPart {
     /// A header (`From`, `To`...).
     Header(&'static str),
-    /// Line `line` (1-based) of text body `body` (1-based).
-    Body { body: usize, line: u64 },
+    /// A line of a text body.
+    Body {
+        /// Which text body (1-based).
+        body: usize,
+        /// The line in it (1-based).
+        line: u64,
+    },
 }
 
 /// An attachment: its name (unique within the message) and content.

@@ -128,7 +128,7 @@ impl Scanner {
                     })
                 });
             });
-            // The receiver is owned here: if `on_file` fails, returning drops it, so walker
+            // The receiver is owned here: if `on_group` fails, returning drops it, so walker
             // threads blocked on a full channel get an error and quit instead of deadlocking.
             let rx = rx;
             for group in &rx {

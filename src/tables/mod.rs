@@ -6,9 +6,9 @@ mod classes;
 mod csv;
 mod tally;
 
-pub use classes::{ColumnClass, ColumnClasses, Restore};
+pub use classes::{ColumnClass, ColumnClasses};
 pub use csv::CsvView;
-pub use tally::{ColumnStats, ColumnTally};
+pub use tally::ColumnTally;
 
 use crate::detect::{Detector, Finding};
 

@@ -21,7 +21,7 @@ pub(super) const VALIDATOR: Validator = Validator {
 const WEIGHTS: [u32; 11] = [9, 1, 4, 8, 3, 10, 2, 5, 7, 6, 1];
 
 /// The last digit that makes the weighted sum ≡ 3 (mod 11), if one exists.
-pub fn company_code_check_digit(first_ten: &[u8]) -> Option<u8> {
+fn company_code_check_digit(first_ten: &[u8]) -> Option<u8> {
     let sum: u32 = WEIGHTS
         .iter()
         .zip(first_ten)

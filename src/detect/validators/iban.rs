@@ -118,23 +118,23 @@ const MISSING_COUNTRIES: &[MissingCountry] = &[
     },
 ];
 
-/// The two check digits for a country code and BBAN (used by the corpus generator).
-pub fn iban_check_digits(country: &str, bban: &str) -> u8 {
-    let rearranged = format!("{bban}{country}00");
-    let remainder = rearranged.chars().fold(0u32, |acc, c| {
-        let v = c.to_digit(36).expect("alphanumeric IBAN");
-        if v < 10 {
-            (acc * 10 + v) % 97
-        } else {
-            (acc * 100 + v) % 97
-        }
-    });
-    (98 - remainder) as u8
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The two check digits for a country code and BBAN, for making valid test values.
+    fn iban_check_digits(country: &str, bban: &str) -> u8 {
+        let rearranged = format!("{bban}{country}00");
+        let remainder = rearranged.chars().fold(0u32, |acc, c| {
+            let v = c.to_digit(36).expect("alphanumeric IBAN");
+            if v < 10 {
+                (acc * 10 + v) % 97
+            } else {
+                (acc * 100 + v) % 97
+            }
+        });
+        (98 - remainder) as u8
+    }
     use proptest::prelude::*;
 
     fn ok(s: &str) -> Option<String> {

@@ -14,9 +14,6 @@ mod personal_code;
 mod phone;
 
 pub use card::luhn_check_digit;
-pub use company_code::company_code_check_digit;
-pub use iban::iban_check_digits;
-pub use personal_code::{old_format_birth_date, personal_code_check_digit};
 
 use std::borrow::Cow;
 

@@ -27,7 +27,7 @@ const WEIGHTS: [u32; 10] = [1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
 /// The check digit of a personal code from its first ten digits:
 /// `((1101 - Σ wᵢ·dᵢ) mod 11) mod 10` (reference §1.2).
-pub fn personal_code_check_digit(first_ten: &[u8]) -> u8 {
+fn personal_code_check_digit(first_ten: &[u8]) -> u8 {
     let sum: u32 = WEIGHTS
         .iter()
         .zip(first_ten)
@@ -72,7 +72,7 @@ fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
 
 /// The birth date `(year, month, day)` of a normalised old-format code (11 digits); `None` for
 /// new-format codes, which carry no date (reference §1.1).
-pub fn old_format_birth_date(value: &str) -> Option<(u32, u32, u32)> {
+fn old_format_birth_date(value: &str) -> Option<(u32, u32, u32)> {
     let digits = digits_of(value);
     if digits.len() != 11 || (digits[0] == 3 && digits[1] >= 2) {
         return None;
