@@ -6,7 +6,7 @@
 # 1. Warm cache: `-j 1` against `-j 2`, alternating, RUNS each; prints the medians and the
 #    speed-up (issue target: at least 1.7 on 2 cores).
 # 2. Cold cache, when /proc/sys/vm/drop_caches is writable (root), on a tree of 100,000
-#    one-line files (`generate-corpus --tiny-files`), where opening a file costs more than
+#    one-line files (`piimap-corpus --tiny-files`), where opening a file costs more than
 #    scanning it, as on a slow share: the page cache is dropped before each run and `-j` goes
 #    1, 2, 4 ... MAX_THREADS, past the number of CPUs, so more reads are in flight at once.
 # The corpus is written outside the repository (seeded); exit 3 (files not fully read) is a

@@ -4,10 +4,10 @@
 #
 #   benches/store-rescan.sh [SIZE] [RUNS] [THREADS] [DENSITY]    e.g. benches/store-rescan.sh 3G 5 2
 #
-# DENSITY is the planted values per MB (generate-corpus --density, default 200: every file then
+# DENSITY is the planted values per MB (piimap-corpus --density, default 200: every file then
 # holds personal data; a real share has far fewer).
 #
-# The corpus (seeded, `piimap generate-corpus`: text, CSV, logs and HTML of 2-60 KB; about
+# The corpus (seeded, `piimap-corpus`: text, CSV, logs and HTML of 2-60 KB; about
 # 100,000 files at 3G) is written outside the repository. The first scan starts from an empty
 # store; every re-scan finds all files unchanged and reuses their records.
 set -euo pipefail
