@@ -285,28 +285,12 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(t).map_err(|e| format!("{t:?}: {e}"))
 }
 
-/// Parses `1234`, `64K`, `100M`, `4G`, `1T` (optionally with `B` or `iB`), powers of 1024.
+/// Parses `1234`, `64K`, `100M`, `4G`, `1.5T` (optionally with `B` or `iB`), powers of 1024.
 pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let t = t
-        .strip_suffix("iB")
-        .or_else(|| t.strip_suffix('B'))
-        .unwrap_or(t);
-    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((i, _)) => t.split_at(i),
-        None => (t, ""),
-    };
-    let shift = match unit.to_ascii_uppercase().as_str() {
-        "" => 0,
-        "K" => 10,
-        "M" => 20,
-        "G" => 30,
-        "T" => 40,
-        _ => return Err(format!("unknown size unit in `{s}` (use K, M, G or T)")),
-    };
-    let n: u64 = digits.parse().map_err(|_| format!("`{s}` is not a size"))?;
-    n.checked_mul(1 << shift)
-        .ok_or_else(|| format!("`{s}` is too large"))
+    parse_size::Config::new()
+        .with_binary()
+        .parse_size(s.trim())
+        .map_err(|e| format!("`{s}` is not a size ({e}); use a number with K, M, G or T"))
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 //! roots ─► walk ─► sniff ─► extract ─► detect ─► file record ─► writer
 //! ```
 //!
-//! [`walk`] lists the files, [`extract`] sniffs and decodes them into text windows, [`detect`]
-//! runs the rules (data in `rules/`) with their validators, [`inventory`] holds the record types
-//! (the contract), masking and fingerprints, [`scan`] runs it all in parallel, and [`report`]
-//! writes the inventory and the summary.
+//! `walk` lists the files, [`extract`] sniffs and decodes them into text windows, [`detect`]
+//! runs the rules (data in `rules/`) with their validators (which also mask values),
+//! `findings` folds matches into per-kind findings with fingerprints, [`inventory`] holds the
+//! record types (the contract), [`scan`] runs it all in parallel, and [`report`] writes the
+//! inventory and the summary. `docs/ARCHITECTURE.md` has the full module map and its layers.
 
 #![deny(missing_docs)]
 

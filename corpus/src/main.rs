@@ -51,20 +51,10 @@ struct CorpusArgs {
 
 /// Parses a size: bytes, or with K, M, G, T (powers of 1024), `B`/`iB` allowed after them.
 fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim().trim_end_matches("iB").trim_end_matches('B');
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let shift = match unit.to_ascii_uppercase().as_str() {
-        "" => 0,
-        "K" => 10,
-        "M" => 20,
-        "G" => 30,
-        "T" => 40,
-        _ => return Err(format!("unknown size unit in `{s}` (use K, M, G or T)")),
-    };
-    let n: u64 = digits.parse().map_err(|_| format!("`{s}` is not a size"))?;
-    n.checked_mul(1 << shift)
-        .ok_or_else(|| format!("`{s}` is too large"))
+    parse_size::Config::new()
+        .with_binary()
+        .parse_size(s.trim())
+        .map_err(|e| format!("`{s}` is not a size ({e})"))
 }
 
 fn main() -> ExitCode {

@@ -33,18 +33,17 @@ impl Worker<'_> {
                 attachments.push(attachment)
             })
         });
-        let unread_before = std::mem::take(&mut self.members_after_deadline);
-        for attachment in attachments {
-            let member = Member {
-                name: attachment.name,
-                modified: None,
-                content: Ok(attachment.content),
-            };
-            self.scan_member(subject, member, budget, out);
-        }
-        let unread = std::mem::replace(&mut self.members_after_deadline, unread_before);
-        if unread > 0 {
-            let message = format!("{}: {unread} attachments not read", self.time_message());
+        let ((), unread) = self.members_left_unread(|worker| {
+            for attachment in attachments {
+                let member = Member {
+                    name: attachment.name,
+                    modified: None,
+                    content: Ok(attachment.content),
+                };
+                worker.scan_member(subject, member, budget, out);
+            }
+        });
+        if let Some(message) = self.unread_message(unread, "attachments") {
             cut_short(&mut outcome.record, message);
         }
         outcome
@@ -81,23 +80,17 @@ impl Worker<'_> {
             return too_deep;
         }
         let name = subject.name().to_string_lossy().into_owned();
-        let unread_before = std::mem::take(&mut self.members_after_deadline);
-        let read = archive::for_each_member(reader, format, &name, limits, budget, |member| {
-            self.scan_member(subject, member, budget, out);
+        let (read, unread) = self.members_left_unread(|worker| {
+            archive::for_each_member(reader, format, &name, limits, budget, |member| {
+                worker.scan_member(subject, member, budget, out);
+            })
         });
-        let unread = std::mem::replace(&mut self.members_after_deadline, unread_before);
-        let read = match read {
-            Ok(mut shortfalls) if unread > 0 => {
-                shortfalls.insert(
-                    0,
-                    Shortfall::Capped(format!(
-                        "{}: {unread} members not read",
-                        self.time_message()
-                    )),
-                );
+        let read = match (read, self.unread_message(unread, "members")) {
+            (Ok(mut shortfalls), Some(message)) => {
+                shortfalls.insert(0, Shortfall::Capped(message));
                 Ok(shortfalls)
             }
-            read => read,
+            (read, _) => read,
         };
         let (status, reason) = read_status(read);
         let scanned = matches!(status, Status::Complete | Status::Partial);
@@ -109,6 +102,21 @@ impl Worker<'_> {
                 0
             },
         )
+    }
+
+    /// Runs `scan` (which scans a container's members) and also returns how many of those
+    /// members were left unread because the file's time ran out.
+    fn members_left_unread<T>(&mut self, scan: impl FnOnce(&mut Self) -> T) -> (T, u64) {
+        let outer = std::mem::take(&mut self.members_after_deadline);
+        let scanned = scan(self);
+        let unread = std::mem::replace(&mut self.members_after_deadline, outer);
+        (scanned, unread)
+    }
+
+    /// What the container's record says when `unread` of its `members` were not read
+    /// because the time ran out; `None` when all were read.
+    fn unread_message(&self, unread: u64, members: &str) -> Option<String> {
+        (unread > 0).then(|| format!("{}: {unread} {members} not read", self.time_message()))
     }
 
     /// Scans one member of a container (archive member, attachment) as a file of its own.

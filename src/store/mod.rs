@@ -18,6 +18,8 @@ mod queries;
 mod reader;
 mod rows;
 mod schema;
+#[cfg(test)]
+mod test_records;
 mod writer;
 
 use std::path::Path;

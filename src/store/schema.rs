@@ -97,32 +97,8 @@ pub(super) fn last_finished(conn: &Connection, before: i64) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{
-        Category, ChangeState, Confidence, FileChange, FileRecord, KindFindings,
-    };
-
-    fn record(counts: &[(&str, u64)]) -> FileRecord {
-        let mut record: FileRecord = serde_json::from_value(serde_json::json!({
-            "path": "a.txt", "size": 1, "modified": null, "format": "text",
-            "status": "complete", "personal_data": true, "findings": []
-        }))
-        .unwrap();
-        record.findings = counts
-            .iter()
-            .map(|(kind, count)| KindFindings {
-                kind: kind.to_string(),
-                category: Category::Identification,
-                personal: true,
-                count: *count,
-                distinct: *count,
-                distinct_capped: false,
-                max_confidence: Confidence::High,
-                samples: Vec::new(),
-                values: None,
-            })
-            .collect();
-        record
-    }
+    use crate::inventory::{ChangeState, FileChange};
+    use crate::store::test_records::record;
 
     #[test]
     fn migration_3_moves_the_change_out_of_stored_records() {

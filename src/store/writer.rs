@@ -388,30 +388,8 @@ fn kind_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{Category, Confidence, KindFindings, Location};
-
-    fn record(counts: &[(&str, u64)]) -> FileRecord {
-        let mut record: FileRecord = serde_json::from_value(serde_json::json!({
-            "path": "a.txt", "size": 1, "modified": null, "format": "text",
-            "status": "complete", "personal_data": true, "findings": []
-        }))
-        .unwrap();
-        record.findings = counts
-            .iter()
-            .map(|(kind, count)| KindFindings {
-                kind: kind.to_string(),
-                category: Category::Identification,
-                personal: true,
-                count: *count,
-                distinct: *count,
-                distinct_capped: false,
-                max_confidence: Confidence::High,
-                samples: Vec::new(),
-                values: None,
-            })
-            .collect();
-        record
-    }
+    use crate::inventory::Location;
+    use crate::store::test_records::record;
 
     fn occurrence(kind: &str, fingerprint: &str, logical: &str) -> Occurrence {
         Occurrence {
