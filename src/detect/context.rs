@@ -17,6 +17,7 @@ pub struct ContextMatcher {
     after: usize,
     raise_by: u8,
     lower_by: u8,
+    required: bool,
 }
 
 impl ContextMatcher {
@@ -60,7 +61,13 @@ impl ContextMatcher {
             after: spec.after,
             raise_by: spec.raise_by,
             lower_by: spec.lower_by,
+            required: spec.required,
         })
+    }
+
+    /// Whether a candidate needs a raising keyword to be a finding at all.
+    pub fn required(&self) -> bool {
+        self.required
     }
 
     /// Applies the context around `text[start..end]` to a base confidence. `scratch` is the
@@ -210,6 +217,7 @@ mod tests {
             ignore: vec!["nr.p.k.".into()],
             raise_by: 1,
             lower_by: 1,
+            required: false,
         })
         .unwrap()
     }

@@ -128,6 +128,10 @@ pub struct ContextSpec {
     /// Confidence levels a lowering keyword takes away.
     #[serde(default = "one")]
     pub lower_by: u8,
+    /// A candidate is a finding only with a raising keyword in its window (document numbers,
+    /// dates: the shape alone says nothing).
+    #[serde(default)]
+    pub required: bool,
 }
 
 fn default_before() -> usize {
