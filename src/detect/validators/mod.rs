@@ -3,6 +3,7 @@
 //! the decision (for example `old_format` or `new_format_unchecked`). The rule file maps each tier
 //! to a base confidence, so how much a check is worth stays in data.
 
+mod birth_date;
 mod card;
 mod company_code;
 mod email;
@@ -111,8 +112,9 @@ impl Serialize for Validator {
 }
 
 /// Every validator, in the order `rules list` shows them.
-pub const ALL: [&Validator; 10] = [
+pub const ALL: [&Validator; 11] = [
     &personal_code::VALIDATOR,
+    &birth_date::VALIDATOR,
     &company_code::VALIDATOR,
     &email::VALIDATOR,
     &phone::VALIDATOR,
@@ -226,6 +228,19 @@ fn digit_string(digits: &[u8]) -> String {
 /// Appends the digits to `out` as text.
 fn push_digits(out: &mut String, digits: &[u8]) {
     out.extend(digits.iter().map(|d| char::from(b'0' + d)));
+}
+
+/// Whether `day`.`month`.`year` is a date of the Gregorian calendar.
+fn is_real_date(year: u32, month: u32, day: u32) -> bool {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Latvian personal code (personas kods). Facts: reference `latvian-pii-facts.md` §1.
 
-use super::{Tier, Validated, Validator, digit_string, digits_of, tail};
+use super::{Tier, Validated, Validator, digit_string, digits_of, is_real_date, tail};
 
 const TIERS: &[&str] = &["old_format", "new_format_checked", "new_format_unchecked"];
 const OLD_FORMAT: Tier = Tier::named(TIERS, "old_format");
@@ -102,18 +102,6 @@ pub(crate) fn birth_date(digits: &[u8]) -> Option<(u32, u32, u32)> {
     let year = century + yy;
     let date = (year, month, day);
     (is_real_date(year, month, day) && date <= LAST_OLD_FORMAT_DATE).then_some(date)
-}
-
-fn is_real_date(year: u32, month: u32, day: u32) -> bool {
-    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
 }
 
 #[cfg(test)]
