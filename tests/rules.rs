@@ -270,3 +270,44 @@ fn an_inconsistent_rule_is_a_fatal_error() {
         out.stderr
     );
 }
+
+/// Document numbers and birth dates have no check of their own: only a keyword makes them
+/// findings (people-and-documents.md, Identity documents and Dates of birth), and a child's
+/// birth date marks the file as holding children's data.
+#[test]
+fn document_numbers_and_birth_dates_are_found_only_with_their_keywords() {
+    let env = TestEnv::new();
+    env.write(
+        "iesniegums.txt",
+        "Iesniedzējs: Jānis, dz. 02.05.2016., pases Nr. LV1234567\n",
+    );
+    env.write(
+        "rekins.txt",
+        "Rēķins Nr. AB1234567, datums 12.03.2025.\nSapulce 2024. gada 12. martā\n",
+    );
+    let scan = env.scan(&["--samples", "3"]);
+    let mut kinds = kinds_in(&scan, "iesniegums.txt");
+    kinds.sort();
+    assert_eq!(kinds, ["birth_date", "id_document"]);
+    let record = scan.file("iesniegums.txt");
+    assert_eq!(record["children_data"], true, "{record}");
+    let masked: Vec<_> = record["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["samples"][0]["masked"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(masked, ["2016-XX-XX", "XXXXXXX67"]);
+    assert!(
+        !scan.stdout.contains("LV1234567") && !scan.stdout.contains("02.05.2016"),
+        "raw values in the output: {}",
+        scan.stdout
+    );
+    assert!(
+        scan.files()
+            .iter()
+            .all(|r| !r["path"].as_str().unwrap().ends_with("rekins.txt")),
+        "{}",
+        scan.stdout
+    );
+}
