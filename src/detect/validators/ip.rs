@@ -76,7 +76,13 @@ fn validate_v4(text: &str, start: usize, end: usize) -> Option<Validated> {
     let clause_like = (trailing_dot && octets.iter().all(|o| *o <= 99)) || heading_like;
     // Version strings: `1.0.0.0` (assembly versions), `4.8.0.1`; real hosts are not in 0/8 and
     // do not end in .0 (a network address) unless a prefix length says it is a network.
-    let version_like = octets.iter().all(|o| *o <= 9) || octets[0] == 0 || octets[3] == 0;
+    // A product token's version (`App/2.1.1.108` in a User-Agent)
+    // follows a name and a slash; an address in a URL follows `//`.
+    let mut before = text[..start].chars().rev();
+    let product_version =
+        before.next() == Some('/') && before.next().is_some_and(char::is_alphanumeric);
+    let version_like =
+        octets.iter().all(|o| *o <= 9) || octets[0] == 0 || octets[3] == 0 || product_version;
     let weak = prefix.is_none() && (clause_like || version_like);
     let tier = if weak { IPV4_WEAK } else { IPV4_ADDRESS };
     let mut found = Validated::new(end, addr.to_string(), tier)
@@ -223,11 +229,18 @@ mod tests {
             ("x 4.8.0.1 y", "4.8.0.1"),
             ("x 192.168.1.0 y", "192.168.1.0"),
             ("x 0.1.2.3 y", "0.1.2.3"),
+            // User-Agent product versions (issue 15's recall gaps).
+            ("Mozilla/5.0 App/2.1.1.108 (Linux)", "2.1.1.108"),
+            ("Firefox/115.0.1.2 Gecko", "115.0.1.2"),
         ] {
             assert_eq!(v4(text, cand).map(|v| v.0), Some("weak"), "{cand}");
         }
         assert_eq!(
             v4("x 192.168.1.0/24 y", "192.168.1.0/24").map(|v| v.0),
+            Some("address")
+        );
+        assert_eq!(
+            v4("http://85.254.17.3/login", "85.254.17.3").map(|v| v.0),
             Some("address")
         );
     }
