@@ -29,10 +29,14 @@ fn mask(value: &str) -> String {
 
 fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     let (start, raw) = without_query_key(text, start, &text[start..end]);
-    let (local, domain) = raw.rsplit_once('@')?;
+    // In a URL or a log the `@` may be percent-encoded (`?e-pasts=vards%40domens.lv`).
+    let (local, domain, at_len) = match raw.rsplit_once('@') {
+        Some((local, domain)) => (local, domain, 1),
+        None => raw.rsplit_once("%40").map(|(l, d)| (l, d, 3))?,
+    };
     // A greedy domain may swallow a sentence's last dot ("... jb@pasts.lv.").
     let domain = domain.trim_end_matches(['.', '-']);
-    let end = start + local.len() + 1 + domain.len();
+    let end = start + local.len() + at_len + domain.len();
     if local.is_empty()
         || local.len() > 64
         || local.starts_with('.')
@@ -135,6 +139,14 @@ mod tests {
             Some("info@vid.gov.lv")
         );
         assert_eq!(accept("jānis@pasts.lv").as_deref(), Some("jānis@pasts.lv"));
+    }
+
+    #[test]
+    fn a_percent_encoded_at_is_the_same_address() {
+        let text = "?e-pasts=vards%40domens.lv&x";
+        let v = validate(text, 3, text.len() - 2).unwrap();
+        assert_eq!(v.value, "vards@domens.lv");
+        assert_eq!(&text[v.start.unwrap()..v.end], "vards%40domens.lv");
     }
 
     // Reference §5.1: retina image names, file extensions, bare public suffixes.
