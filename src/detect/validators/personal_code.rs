@@ -80,11 +80,11 @@ fn old_format_birth_date(value: &str) -> Option<(u32, u32, u32)> {
     birth_date(&digits)
 }
 
-/// A code is written as 11 digits or as 6 digits, a hyphen and 5 digits.
+/// A code is written as 11 digits or as 6 digits, a hyphen (or a space) and 5 digits.
 fn hyphen_in_place(raw: &str) -> bool {
     match raw.len() {
         11 => true,
-        12 => raw.as_bytes()[6] == b'-',
+        12 => matches!(raw.as_bytes()[6], b'-' | b' '),
         _ => false,
     }
 }
@@ -181,9 +181,11 @@ mod tests {
     }
 
     #[test]
-    fn hyphen_only_after_the_sixth_digit() {
+    fn separator_only_after_the_sixth_digit() {
         assert_eq!(tier("1611751-9997"), None);
-        assert_eq!(tier("161175 19997"), None);
+        assert_eq!(tier("1611751 9997"), None);
+        // A space for the hyphen is how some people type it (issue 15's recall gaps).
+        assert_eq!(tier("161175 19997"), Some("old_format"));
     }
 
     #[test]
