@@ -53,7 +53,7 @@ pub struct ScanArgs {
     /// retention, store, output, key file); flags given here override it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Write the inventory to FILE (atomically, owner-only) instead of stdout.
+    /// Write the inventory to FILE (atomically, owner-only) instead of stdout (`-`: stdout).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Inventory format.

@@ -215,18 +215,18 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     let setup = ReadSetup::new(&args.read, &roots)?;
     let retention = Retention::new(args.retention.clone(), args.default_retention.clone(), now)?;
     crate::report::exit_on_interrupt();
-    let destination = Destination::create(args.output.as_deref())?;
+    // `-o -` is standard output, as with most tools.
+    let output = args.output.as_deref().filter(|p| p.as_os_str() != "-");
+    let destination = Destination::create(output)?;
     let mut options = setup.options(&args.read, &roots, args.min_confidence);
     options.reveal = args.reveal;
     options.samples = args.samples;
     options.own_files.extend(canonical(
-        [destination.temp_path(), args.output.as_deref()]
-            .into_iter()
-            .chain(
-                store_files(args.store.as_deref())
-                    .iter()
-                    .map(|p| Some(p.as_path())),
-            ),
+        [destination.temp_path(), output].into_iter().chain(
+            store_files(args.store.as_deref())
+                .iter()
+                .map(|p| Some(p.as_path())),
+        ),
     ));
     options.track_occurrences = args.store.is_some();
     let records_key = options.records_key(&setup.rules.digest(), &setup.key_check());

@@ -699,3 +699,19 @@ fn an_output_that_is_not_a_regular_file_is_written_in_place() {
     let inventory: Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
     assert_eq!(inventory["files"].as_array().unwrap().len(), 1);
 }
+
+/// Regression: `-o -` wrote a file named `-` in the working directory; it is standard output.
+#[test]
+fn output_dash_is_stdout() {
+    let env = TestEnv::new();
+    env.write("a.txt", "personas kods 161175-19997\n");
+    let mut cmd = env.command();
+    cmd.current_dir(env.temp.path())
+        .arg("scan")
+        .arg(&env.root)
+        .args(["--format", "jsonl", "-q", "-o", "-"]);
+    let scan = harness::run(cmd);
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    assert_eq!(scan.files().len(), 1, "{}", scan.stdout);
+    assert!(!env.temp.path().join("-").exists());
+}
