@@ -65,15 +65,11 @@ impl ContextMatcher {
         })
     }
 
-    /// Whether a candidate needs a raising keyword to be a finding at all.
-    pub fn required(&self) -> bool {
-        self.required
-    }
-
     /// Applies the context around `text[start..end]` to a base confidence. `scratch` is the
     /// caller's (one per thread and rule): lower-cased windows are written there, and the window
     /// before the last candidate is remembered with its outcome, since a column's cells all
-    /// have the header as that window.
+    /// have the header as that window. `None` when the rule requires a raising keyword and
+    /// none is there: the candidate is no finding.
     pub fn apply(
         &self,
         text: &str,
@@ -81,16 +77,19 @@ impl ContextMatcher {
         end: usize,
         base: Confidence,
         scratch: &mut ContextScratch,
-    ) -> (Confidence, Option<ContextEvidence>) {
+    ) -> Option<(Confidence, Option<ContextEvidence>)> {
         // The nearest keyword before decides (labels precede values); the window after is only
         // read when there is none.
         let hit = self
             .hit_before(text, start, scratch)
             .or_else(|| self.hit_after(text, end, scratch));
         let Some((pattern, distance)) = hit else {
-            return (base, None);
+            return (!self.required).then_some((base, None));
         };
         let effect = self.effects[pattern].expect("hits have an effect");
+        if self.required && effect != ContextEffect::Raise {
+            return None;
+        }
         let confidence = match effect {
             ContextEffect::Raise => base.raised(self.raise_by),
             ContextEffect::Lower => base.lowered(self.lower_by),
@@ -100,7 +99,7 @@ impl ContextMatcher {
             distance,
             effect,
         };
-        (confidence, Some(evidence))
+        Some((confidence, Some(evidence)))
     }
 
     /// The last keyword in the window before `start`, as `(pattern, characters between it and
@@ -209,6 +208,10 @@ mod tests {
     use super::*;
 
     fn matcher() -> ContextMatcher {
+        matcher_requiring(false)
+    }
+
+    fn matcher_requiring(required: bool) -> ContextMatcher {
         ContextMatcher::new(&ContextSpec {
             before: 30,
             after: 10,
@@ -217,20 +220,40 @@ mod tests {
             ignore: vec!["nr.p.k.".into()],
             raise_by: 1,
             lower_by: 1,
-            required: false,
+            required,
         })
         .unwrap()
     }
 
     fn apply(text: &str, value: &str) -> (Confidence, Option<ContextEvidence>) {
         let start = text.find(value).unwrap();
-        matcher().apply(
-            text,
-            start,
-            start + value.len(),
-            Confidence::Medium,
-            &mut ContextScratch::default(),
-        )
+        matcher()
+            .apply(
+                text,
+                start,
+                start + value.len(),
+                Confidence::Medium,
+                &mut ContextScratch::default(),
+            )
+            .expect("not required")
+    }
+
+    /// A rule that requires its keyword: a raising one makes the candidate a finding; a
+    /// lowering one, or none, makes it no finding at all.
+    #[test]
+    fn a_required_keyword_must_raise() {
+        let m = matcher_requiring(true);
+        let mut scratch = ContextScratch::default();
+        let mut apply = |text: &str| {
+            let start = text.find("161175").unwrap();
+            m.apply(text, start, start + 12, Confidence::Medium, &mut scratch)
+        };
+        assert_eq!(
+            apply("Personas kods: 161175-19997").map(|(c, _)| c),
+            Some(Confidence::High)
+        );
+        assert_eq!(apply("Tālr.: 161175-19997"), None);
+        assert_eq!(apply("Kods: 161175-19997"), None);
     }
 
     #[test]
@@ -300,6 +323,7 @@ mod tests {
         let mut apply = |text: &str| {
             let start = text.find("161175").unwrap();
             m.apply(text, start, start + 12, Confidence::Medium, &mut scratch)
+                .expect("not required")
         };
         let labelled = "Personas kods: 161175-19997";
         assert_eq!(apply(labelled).0, Confidence::High);

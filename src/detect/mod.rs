@@ -13,7 +13,7 @@ use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, PatternID};
 use regex_syntax::hir::literal;
 
-use crate::inventory::{Confidence, ContextEffect, ContextEvidence};
+use crate::inventory::{Confidence, ContextEvidence};
 use context::ContextMatcher;
 pub use rules::{Boundary, Rule, RuleError, RuleSource};
 use validators::Tier;
@@ -422,16 +422,7 @@ impl RuleSet {
         }
         let base = r.tier_confidence(v.tier);
         let (confidence, context) = match &self.contexts[rule] {
-            Some(ctx) => {
-                let (confidence, evidence) = ctx.apply(text, start, v.end, base, context);
-                let raised = evidence
-                    .as_ref()
-                    .is_some_and(|e| e.effect == ContextEffect::Raise);
-                if ctx.required() && !raised {
-                    return None;
-                }
-                (confidence, evidence)
-            }
+            Some(ctx) => ctx.apply(text, start, v.end, base, context)?,
             None => (base, None),
         };
         Some(Finding {

@@ -17,7 +17,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     keywords: false,
     validate,
     mask,
-    birth_date: Some(iso_date),
+    birth_date: Some(parse),
 };
 
 /// The months in the locative case (`martā`: "in March"), as written without diacritics.
@@ -47,7 +47,8 @@ fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     Some(Validated::new(end, value, DATE).checks(&["date"]))
 }
 
-/// `(year, month, day)` of a date in one of the three written forms.
+/// `(year, month, day)` of a date in one of the three written forms (a normalised value is
+/// the ISO one).
 fn parse(raw: &str) -> Option<Date> {
     let number = |s: &str| -> Option<u32> {
         (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
@@ -72,11 +73,6 @@ fn parse(raw: &str) -> Option<Date> {
     let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
     (parts.next().is_none() && year.len() == 4).then_some(())?;
     Some((number(year)?, number(month)?, number(day)?))
-}
-
-/// The date of a normalised value.
-fn iso_date(value: &str) -> Option<Date> {
-    parse(value)
 }
 
 /// The year stays (an age group), the month and day do not: `1985-XX-XX`.
@@ -137,6 +133,6 @@ mod tests {
     #[test]
     fn masks_keep_the_year_and_dates_feed_ages() {
         assert_eq!(mask("1985-03-12"), "1985-XX-XX");
-        assert_eq!(iso_date("2015-06-01"), Some((2015, 6, 1)));
+        assert_eq!(parse("2015-06-01"), Some((2015, 6, 1)));
     }
 }

@@ -76,8 +76,8 @@ fn validate_v4(text: &str, start: usize, end: usize) -> Option<Validated> {
     let clause_like = (trailing_dot && octets.iter().all(|o| *o <= 99)) || heading_like;
     // Version strings: `1.0.0.0` (assembly versions), `4.8.0.1`; real hosts are not in 0/8 and
     // do not end in .0 (a network address) unless a prefix length says it is a network.
-    // A product token's version (`App/2.1.1.108` in a User-Agent)
-    // follows a name and a slash; an address in a URL follows `//`.
+    // A product token's version (`App/2.1.1.108` in a User-Agent) follows a name and a slash;
+    // an address in a URL follows `//`.
     let mut before = text[..start].chars().rev();
     let product_version =
         before.next() == Some('/') && before.next().is_some_and(char::is_alphanumeric);
