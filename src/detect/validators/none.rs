@@ -7,7 +7,7 @@ use super::{Tier, Validated, Validator};
 const TIERS: &[&str] = &["match"];
 const MATCH: Tier = Tier::named(TIERS, "match");
 
-/// Accepts every match as it is; masks all letters and digits but the last two.
+/// Accepts every match, blanks inside it dropped; masks all letters and digits but the last two.
 pub(super) const VALIDATOR: Validator = Validator {
     name: "none",
     tiers: TIERS,
@@ -18,8 +18,14 @@ pub(super) const VALIDATOR: Validator = Validator {
     birth_date: None,
 };
 
+/// The match is the value, without the blanks a pattern may allow inside it (`PA 1234567` is
+/// `PA1234567`: one document, one fingerprint).
 fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
-    Some(Validated::new(end, text[start..end].to_string(), MATCH))
+    let value = text[start..end]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    Some(Validated::new(end, value, MATCH))
 }
 
 /// Every letter and digit becomes `X` but the last two, which stay only when the value has
@@ -52,6 +58,8 @@ mod tests {
             ("DARB-123456", 15, MATCH)
         );
         assert_eq!(mask("DARB-123456"), "XXXX-XXXX56");
+        let spaced = validate("pase PA 1234567", 5, 15).unwrap();
+        assert_eq!(spaced.value, "PA1234567");
         assert_eq!(mask("ABC-12"), "XXX-12");
         // Four letters and digits or fewer: nothing of the value is shown.
         assert_eq!(mask("AB-12"), "XX-XX");
