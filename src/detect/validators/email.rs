@@ -46,7 +46,7 @@ fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     {
         return None;
     }
-    if inside_url_credentials(text, start) {
+    if inside_url(text, start, local) {
         return None;
     }
     let labels_ok = domain
@@ -99,8 +99,11 @@ fn without_query_key<'t>(text: &'t str, start: usize, raw: &'t str) -> (usize, &
 }
 
 /// `https://user:secret@host` holds credentials, not an e-mail address: look back over the
-/// token for `://`.
-fn inside_url_credentials(text: &str, start: usize) -> bool {
+/// token for `://`. An address may stand in a URL's query
+/// (`https://portals.lv/forma?e-pasts=vards%40domens.lv`): after the authority has ended (`/`,
+/// `?`, `#`), a candidate is an address unless its local part holds a `/` (a path segment).
+/// The same for a URL percent-encoded in a query (`%2F%2F`, ended by `%2F`, `%3F`).
+fn inside_url(text: &str, start: usize, local: &str) -> bool {
     // Bounded look-back: a URL's scheme is near its credentials, and a long token without
     // blanks (base64) must not make every candidate in it scan back to its start.
     let mut from = start.saturating_sub(512);
@@ -113,7 +116,26 @@ fn inside_url_credentials(text: &str, start: usize) -> bool {
         .rev()
         .find(|&(_, c)| c.is_whitespace() || c == '"' || c == '\'' || c == '<')
         .map_or(from, |(i, c)| from + i + c.len_utf8());
-    text[token_start..start].contains("://") || text[token_start..start].contains("%2F%2F")
+    // Byte searches: this runs for every candidate (a `str` pattern search builds a searcher
+    // each time, measured at 1.7 % of a text scan's instructions).
+    let token = &text.as_bytes()[token_start..start];
+    let after = |prefix: u8, scheme_end: &[u8]| {
+        memchr::memrchr_iter(prefix, token)
+            .find(|&i| token[i..].starts_with(scheme_end))
+            .map(|i| &token[i + scheme_end.len()..])
+    };
+    let plain = after(b':', b"://");
+    let encoded = after(b'%', b"%2F%2F");
+    // Still in the authority, where credentials stand: nothing after the scheme ends it.
+    let plain_authority =
+        plain.is_some_and(|rest| memchr::memchr3(b'/', b'?', b'#', rest).is_none());
+    let encoded_authority = encoded.is_some_and(|rest| {
+        memchr::memchr2(b'/', b'?', rest).is_none()
+            && !memchr::memchr_iter(b'%', rest)
+                .any(|i| rest[i..].starts_with(b"%2F") || rest[i..].starts_with(b"%3F"))
+    });
+    let in_url = plain.is_some() || encoded.is_some();
+    plain_authority || encoded_authority || (in_url && local.contains('/'))
 }
 
 #[cfg(test)]
@@ -224,5 +246,19 @@ mod tests {
         let text = "https://user:pass@example.com/x";
         let at = text.find("pass").unwrap();
         assert!(validate(text, at, at + "pass@example.com".len()).is_none());
+        let encoded = "?next=https%3A%2F%2Fuser%40example.com%2Fx";
+        let at = encoded.find("user").unwrap();
+        assert!(validate(encoded, at, at + "user%40example.com".len()).is_none());
+    }
+
+    #[test]
+    fn an_address_in_a_urls_query_is_an_address() {
+        let text = "https://portals.lv/forma?e-pasts=vards%40domens.lv&id=2";
+        let v = validate(text, text.find("e-pasts").unwrap(), text.len() - 5).unwrap();
+        assert_eq!(v.value, "vards@domens.lv");
+        // A path segment before it: not taken for the local part.
+        let text = "https://portals.lv/lietotajs/anna@pasts.lv";
+        let at = text.find("lietotajs").unwrap();
+        assert!(validate(text, at, text.len()).is_none());
     }
 }
