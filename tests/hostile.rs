@@ -804,7 +804,19 @@ fn a_crashed_reader_costs_only_its_file() {
             .next()
     });
     let reader: i32 = reader.expect("a reader process").parse().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    // It is killed once it has read the PDF (its start-up builds the rules first).
+    let pdf_size = std::fs::metadata(env.root.join("lens.pdf")).unwrap().len();
+    let reading = (0..4000).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        std::fs::read_to_string(format!("/proc/{reader}/io")).is_ok_and(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("rchar: "))
+                .and_then(|n| n.trim().parse::<u64>().ok())
+                .is_some_and(|read| read >= pdf_size)
+        })
+    });
+    assert!(reading, "the reader never read the PDF");
+    std::thread::sleep(std::time::Duration::from_millis(50));
     // SAFETY: signalling the scanner's own child.
     unsafe { libc::kill(reader, libc::SIGABRT) };
     let output = child.wait_with_output().unwrap();

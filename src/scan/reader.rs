@@ -3,7 +3,7 @@
 //! so that a parser that crashes, loops or allocates without end costs that file alone.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -59,6 +59,7 @@ impl Worker<'_> {
                     out.push(outcome);
                 }
                 Received::Frame(ReaderReply::File(outcome)) => return Some(outcome),
+                Received::Frame(ReaderReply::Ready) => {}
                 Received::Ended(how) => {
                     self.reader = None;
                     let format = sniffed.format(subject.name());
@@ -79,7 +80,16 @@ impl Worker<'_> {
                 rules_digest: self.scanner.rules.digest(),
                 options: self.scanner.options.clone(),
             };
-            match ReaderProcess::spawn(&readers.program, &setup) {
+            let ready = ReaderProcess::spawn(&readers.program, &setup).and_then(|mut reader| {
+                match reader.receive::<ReaderReply>(None) {
+                    Received::Frame(ReaderReply::Ready) => Ok(reader),
+                    Received::Frame(_) => Err(io::Error::other("it answered before its setup")),
+                    Received::Ended(how) => Err(io::Error::other(format!(
+                        "it ended during its setup ({how:?})"
+                    ))),
+                }
+            });
+            match ready {
                 Ok(reader) => self.reader = Some(reader),
                 Err(e) => {
                     if !self.scanner.reader_warned.swap(true, Ordering::Relaxed) {
@@ -178,9 +188,13 @@ struct ReaderRequest {
     path: Vec<u8>,
 }
 
-/// What a reader process answers: its members' outcomes as each is done, then the file's own.
+/// What a reader process answers: that it is ready (once, after its setup), then per request
+/// its members' outcomes as each is done, and the file's own.
 #[derive(Serialize, Deserialize)]
 enum ReaderReply {
+    /// The setup is done (the rules are built): the first file's time starts now, not while
+    /// the reader was still starting.
+    Ready,
     /// The outcome of an archive member or attachment.
     Member(FileOutcome),
     /// The outcome of the file itself: the last frame for the request.
@@ -217,6 +231,7 @@ pub fn serve_reader(mut input: impl Read, output: impl Write) -> Result<()> {
     let scanner = Scanner::new(rules, key, setup.options);
     let mut worker = Worker::new(&scanner);
     let mut members = MemberFrames { out: output };
+    isolation::write_frame(&mut members.out, &ReaderReply::Ready)?;
     while let Some(request) = isolation::read_frame::<ReaderRequest>(&mut input)? {
         let path = crate::inventory::path::from_exact_bytes(&request.path);
         crate::memory::begin_file(budget);
