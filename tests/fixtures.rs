@@ -262,6 +262,6 @@ fn pdf_text_agrees_with_pdftotext() {
         )
     };
     let ours = values(&pdf);
-    assert_eq!(ours.as_object().unwrap().len(), 4, "{ours}");
+    assert_eq!(ours.as_object().unwrap().len(), 5, "{ours}");
     assert_eq!(ours, values(&env.root.join("poppler.txt")));
 }

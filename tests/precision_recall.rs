@@ -3,7 +3,7 @@
 //! clause numbers, GUIDs, ISBNs, timestamps, image names with @, amounts), in UTF-8,
 //! Windows-1257 and UTF-16, and, as a share mixes them in, xlsx people lists, docx, PDF (text
 //! without diacritics) and zip archives. The issues' target: at least 0.98 for every kind,
-//! scored separately per format.
+//! scored separately per format; for people's names (issue 15) precision 0.95 and recall 0.90.
 
 mod harness;
 
@@ -24,9 +24,10 @@ fn every_kind_reaches_the_precision_and_recall_target() {
         mixed: true,
         ..corpus::CorpusSpec::default()
     };
-    // Text, docx, PDF and zip members: seven kinds each; the workbooks: personal codes,
-    // e-mails, phones, IBANs, cards (16-digit ones typed as numbers, their last digit lost).
-    assert_targets(&scores(&spec), 4 * 7 + 5);
+    // Text, docx, PDF and zip members: eight kinds each; the workbooks: personal codes,
+    // e-mails, phones, IBANs, cards (16-digit ones typed as numbers, their last digit lost)
+    // and names.
+    assert_targets(&scores(&spec), 4 * 8 + 6);
 }
 
 #[test]
@@ -39,7 +40,7 @@ fn workbooks_saved_by_excel_reach_the_target() {
         workbook_layout: WorkbookLayout::Excel,
         ..corpus::CorpusSpec::default()
     };
-    assert_targets(&scores(&spec), 5);
+    assert_targets(&scores(&spec), 6);
 }
 
 /// Generates `spec`'s corpus, scans it and scores what was found against what was planted.
@@ -109,7 +110,8 @@ fn scores(spec: &corpus::CorpusSpec) -> Scores {
     score
 }
 
-/// Asserts precision and recall of at least 0.98 for each of `groups` (format, kind) pairs.
+/// Asserts precision and recall of at least 0.98 (names: 0.95 and 0.90) for each of `groups`
+/// (format, kind) pairs.
 fn assert_targets(score: &Scores, groups: usize) {
     let mut report = String::new();
     let mut ok = true;
@@ -119,7 +121,11 @@ fn assert_targets(score: &Scores, groups: usize) {
         report.push_str(&format!(
             "{group} {kind}: tp {tp} fp {fp} fn {fn_} precision {precision:.4} recall {recall:.4}\n"
         ));
-        ok &= precision >= 0.98 && recall >= 0.98 && *tp > 0;
+        let (min_precision, min_recall) = match kind.as_str() {
+            "person_name" => (0.95, 0.90),
+            _ => (0.98, 0.98),
+        };
+        ok &= precision >= min_precision && recall >= min_recall && *tp > 0;
     }
     eprintln!("{report}");
     assert_eq!(score.len(), groups, "{report}");

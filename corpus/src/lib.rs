@@ -1,5 +1,7 @@
 //! A reproducible synthetic corpus: Latvian-like office text with planted personal data (every
-//! value valid by construction) and hard negatives (company numbers count as their own kind;
+//! value valid by construction; people's names in their case forms) and hard negatives (company
+//! numbers count as their own kind; words and places that are also names, streets and schools
+//! named after people;
 //! invoice numbers, wrong check digits, impossible dates, version strings, clause numbers, GUIDs,
 //! ISBNs, EAN-13 barcodes, timestamps, image names with `@`, amounts). The ground truth of every file is written
 //! beside the tree, so tests can measure precision and recall per kind, and benchmarks have a
@@ -69,34 +71,113 @@ pub struct Truth {
     pub by_file: BTreeMap<String, FileTruth>,
 }
 
-const FIRST_NAMES: &[&str] = &[
-    "Jānis",
-    "Anna",
-    "Pēteris",
-    "Līga",
-    "Kristaps",
-    "Ilze",
-    "Mārtiņš",
-    "Dace",
-    "Andris",
-    "Inese",
-    "Ģirts",
-    "Žanete",
+/// First names as (nominative, genitive, dative), male then female; `Ausma` is also a word.
+const MALE_FIRST_NAMES: &[[&str; 3]] = &[
+    ["Jānis", "Jāņa", "Jānim"],
+    ["Pēteris", "Pētera", "Pēterim"],
+    ["Kristaps", "Kristapa", "Kristapam"],
+    ["Mārtiņš", "Mārtiņa", "Mārtiņam"],
+    ["Andris", "Andra", "Andrim"],
+    ["Ģirts", "Ģirta", "Ģirtam"],
+    ["Aleksandrs", "Aleksandra", "Aleksandram"],
+    ["Dmitrijs", "Dmitrija", "Dmitrijam"],
 ];
-const SURNAMES: &[&str] = &[
-    "Bērziņš",
-    "Kalniņa",
-    "Ozols",
-    "Liepa",
-    "Krūmiņš",
-    "Zariņa",
-    "Jansons",
-    "Ozoliņa",
-    "Vītols",
-    "Kļaviņa",
-    "Šteins",
-    "Ēcis",
+const FEMALE_FIRST_NAMES: &[[&str; 3]] = &[
+    ["Anna", "Annas", "Annai"],
+    ["Līga", "Līgas", "Līgai"],
+    ["Ilze", "Ilzes", "Ilzei"],
+    ["Dace", "Daces", "Dacei"],
+    ["Inese", "Ineses", "Inesei"],
+    ["Žanete", "Žanetes", "Žanetei"],
+    ["Jeļena", "Jeļenas", "Jeļenai"],
+    ["Ausma", "Ausmas", "Ausmai"],
 ];
+/// Surnames as (nominative, genitive, dative): the male form, then the female one.
+const SURNAMES: &[[[&str; 3]; 2]] = &[
+    [
+        ["Bērziņš", "Bērziņa", "Bērziņam"],
+        ["Bērziņa", "Bērziņas", "Bērziņai"],
+    ],
+    [
+        ["Kalniņš", "Kalniņa", "Kalniņam"],
+        ["Kalniņa", "Kalniņas", "Kalniņai"],
+    ],
+    [["Ozols", "Ozola", "Ozolam"], ["Ozola", "Ozolas", "Ozolai"]],
+    [
+        ["Krūmiņš", "Krūmiņa", "Krūmiņam"],
+        ["Krūmiņa", "Krūmiņas", "Krūmiņai"],
+    ],
+    [
+        ["Jansons", "Jansona", "Jansonam"],
+        ["Jansone", "Jansones", "Jansonei"],
+    ],
+    [
+        ["Vītols", "Vītola", "Vītolam"],
+        ["Vītola", "Vītolas", "Vītolai"],
+    ],
+    [
+        ["Kļaviņš", "Kļaviņa", "Kļaviņam"],
+        ["Kļaviņa", "Kļaviņas", "Kļaviņai"],
+    ],
+    [
+        ["Ivanovs", "Ivanova", "Ivanovam"],
+        ["Ivanova", "Ivanovas", "Ivanovai"],
+    ],
+    [
+        ["Zariņš", "Zariņa", "Zariņam"],
+        ["Zariņa", "Zariņas", "Zariņai"],
+    ],
+    [
+        ["Šteins", "Šteina", "Šteinam"],
+        ["Šteina", "Šteinas", "Šteinai"],
+    ],
+    [
+        ["Kalējs", "Kalēja", "Kalējam"],
+        ["Kalēja", "Kalējas", "Kalējai"],
+    ],
+];
+
+/// A person: first name and surname of one gender, each as (nominative, genitive, dative).
+struct Person {
+    first: [&'static str; 3],
+    surname: [&'static str; 3],
+}
+
+impl Person {
+    fn random(rng: &mut Rng) -> Person {
+        let female = rng.below(2) == 0;
+        let first = if female {
+            *rng.pick(FEMALE_FIRST_NAMES)
+        } else {
+            *rng.pick(MALE_FIRST_NAMES)
+        };
+        Person {
+            first,
+            surname: rng.pick(SURNAMES)[usize::from(female)],
+        }
+    }
+
+    /// The name in case `case` (0 nominative, 1 genitive, 2 dative).
+    fn name(&self, case: usize) -> String {
+        format!("{} {}", self.first[case], self.surname[case])
+    }
+
+    /// Whether the first name's genitive is itself a first name (with or without diacritics).
+    fn genitive_is_a_name(&self) -> bool {
+        let genitive = plain_letters(self.first[1]);
+        MALE_FIRST_NAMES
+            .iter()
+            .chain(FEMALE_FIRST_NAMES)
+            .any(|other| plain_letters(other[0]) == genitive)
+            || ["Jana", "Martina", "Andra", "Aleksandra"].contains(&genitive.as_str())
+    }
+
+    /// What piimap should report: the nominative.
+    fn truth(&self) -> (&'static str, String) {
+        ("person_name", self.name(0))
+    }
+}
+
 const WORDS: &[&str] = &[
     "iesniegums",
     "par",
@@ -149,7 +230,7 @@ const DOMAINS: &[&str] = &[
 const BANKS: &[&str] = &["HABA", "UNLA", "PARX", "RIKO", "NDEA", "TREL", "RTMB"];
 
 /// What a generator of one planted line returns: the line and, for positives, `(kind, value)`.
-type Planted = (String, Option<(&'static str, String)>);
+type Planted = (String, Values);
 
 /// The `(kind, normalised value)` pairs planted in one file.
 type Values = Vec<(&'static str, String)>;
@@ -201,8 +282,8 @@ fn company_code(rng: &mut Rng) -> String {
 }
 
 fn email(rng: &mut Rng) -> (String, String) {
-    let (first, last) = (*rng.pick(FIRST_NAMES), *rng.pick(SURNAMES));
-    let (first, last) = (fold_ascii(first), fold_ascii(last));
+    let person = Person::random(rng);
+    let (first, last) = (fold_ascii(person.first[0]), fold_ascii(person.surname[0]));
     let n = rng.below(100);
     let local = match rng.below(3) {
         0 => format!("{first}.{last}"),
@@ -304,8 +385,10 @@ fn public_ip(rng: &mut Rng) -> String {
 
 /// One planted positive with its context, in one of several written forms.
 fn positive(rng: &mut Rng) -> Planted {
-    let name = format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(SURNAMES));
-    match rng.below(11) {
+    let person = Person::random(rng);
+    let name = person.name(0);
+    let (line, value) = match rng.below(13) {
+        11 | 12 => return name_line(rng, &person),
         0 | 1 => {
             let (w, v) = personal_code(rng);
             let line = match rng.below(4) {
@@ -314,14 +397,11 @@ fn positive(rng: &mut Rng) -> Planted {
                 2 => format!("{name} (p.k. {w}) dzīvo Rīgā."),
                 _ => format!("Iesniedzējs {name}, {w}, lūdz izsniegt izziņu."),
             };
-            (line, Some(("lv_personal_code", v)))
+            (line, ("lv_personal_code", v))
         }
         2 => {
             let (w, v) = new_personal_code(rng);
-            (
-                format!("{name}, pers. kods {w}"),
-                Some(("lv_personal_code", v)),
-            )
+            (format!("{name}, pers. kods {w}"), ("lv_personal_code", v))
         }
         3 | 4 => {
             let (w, v) = email(rng);
@@ -330,7 +410,7 @@ fn positive(rng: &mut Rng) -> Planted {
                 1 => format!("Lūdzam sūtīt atbildi uz {w}."),
                 _ => format!("<a href=\"mailto:{w}\">{name}</a>"),
             };
-            (line, Some(("email", v)))
+            (line, ("email", v))
         }
         5 | 6 => {
             let (national, v) = phone(rng);
@@ -341,7 +421,7 @@ fn positive(rng: &mut Rng) -> Planted {
                 2 => format!("Zvanīt {name} pa tālruni {grouped} darba laikā."),
                 _ => format!("mob. (+371) {grouped}, {name}"),
             };
-            (line, Some(("phone", v)))
+            (line, ("phone", v))
         }
         7 => {
             let (w, v) = iban(rng);
@@ -349,7 +429,7 @@ fn positive(rng: &mut Rng) -> Planted {
                 0 => format!("Konts (IBAN): {w}"),
                 _ => format!("Pārskaitīt uz {name} kontu {w} līdz mēneša beigām."),
             };
-            (line, Some(("iban", v)))
+            (line, ("iban", v))
         }
         8 => {
             let ip = public_ip(rng);
@@ -359,13 +439,13 @@ fn positive(rng: &mut Rng) -> Planted {
                 ),
                 _ => format!("Pieslēgšanās no IP adreses {ip} konstatēta 12.03.2024."),
             };
-            (line, Some(("ipv4", ip)))
+            (line, ("ipv4", ip))
         }
         9 => {
             let (w, v) = card(rng);
             (
                 format!("Kartes numurs {w}, derīga līdz 12/27"),
-                Some(("payment_card", v)),
+                ("payment_card", v),
             )
         }
         _ => {
@@ -374,14 +454,59 @@ fn positive(rng: &mut Rng) -> Planted {
                 0 => format!("SIA \"Piemērs\", reģ. Nr. {code}, juridiskā adrese Rīgā"),
                 _ => format!("Pasūtītājs: pašvaldība, nodokļu maksātāja kods LV{code}"),
             };
-            (line, Some(("lv_company_code", code)))
+            (line, ("lv_company_code", code))
         }
+    };
+    let mut values = vec![value];
+    if line.contains(&name) {
+        values.push(person.truth());
     }
+    (line, values)
+}
+
+/// A line naming a person and nothing else: inflected (`Jāņa Bērziņa iesniegums`, `izsniegt
+/// Annai Kalniņai`), surname first, in capitals, or as an initial and a surname.
+fn name_line(rng: &mut Rng, person: &Person) -> Planted {
+    let (first, surname) = (person.first, person.surname);
+    let line = match rng.below(6) {
+        // A genitive that reads as another name's nominative (`Aleksandra`, `Andra`, and
+        // without diacritics `Jana`, `Martina`) is ambiguous in Latvian itself: left out.
+        0 if !person.genitive_is_a_name() => {
+            format!("{} iesniegums par sociālo pabalstu.", person.name(1))
+        }
+        1 => format!("Izziņu izsniegt {} personīgi.", person.name(2)),
+        2 => format!("Atbildīgais darbinieks: {} {}", surname[0], first[0]),
+        3 => format!(
+            "IESNIEDZĒJS: {} {}",
+            first[0].to_uppercase(),
+            surname[0].to_uppercase()
+        ),
+        4 => {
+            let initial = first[0].chars().next().unwrap_or('A');
+            let line = format!("Sagatavoja {initial}. {}, tālr. nav norādīts.", surname[0]);
+            return (
+                line,
+                vec![("person_name", format!("{initial}. {}", surname[0]))],
+            );
+        }
+        _ => format!("Sēdē piedalījās {} un citi.", person.name(0)),
+    };
+    (line, vec![person.truth()])
 }
 
 /// One hard negative: looks like personal data, is not.
 fn negative(rng: &mut Rng) -> String {
-    match rng.below(15) {
+    match rng.below(20) {
+        // Words that are also first names or surnames, and names that are not people: streets,
+        // schools, companies, places (people-and-documents.md, names).
+        15 => "Liepa zied, egle zaļo un ausma aust pār Gaismas ielu.".to_string(),
+        16 => format!(
+            "Birojs atrodas Krišjāņa Barona ielā {}, Rīgā.",
+            1 + rng.below(150)
+        ),
+        17 => "Līgumu slēdz SIA \"Bērziņš un partneri\" ar pašvaldību.".to_string(),
+        18 => "Augustā Liepājā un Ozolniekos notiks svētki Rasas parkā.".to_string(),
+        19 => "Jāņa Poruka vidusskolas audzēkņi apmeklēja Raiņa muzeju.".to_string(),
         14 => {
             // An EAN-13 barcode with the Latvian GS1 prefix 475 (a tenth of them also pass Luhn).
             let mut d = vec![4, 7, 5];
@@ -539,14 +664,26 @@ fn csv_table(rng: &mut Rng, rows: usize) -> (String, Values) {
         let (pk_w, pk) = personal_code(rng);
         let (mail_w, mail) = email(rng);
         let (national, tel) = phone(rng);
+        let person = Person::random(rng);
+        // A third of the numbers bare and grouped: the header is their label.
+        let phone = if rng.below(3) == 0 {
+            grouped_phone(rng, &national)
+        } else {
+            format!("+371 {national}")
+        };
         text.push_str(&format!(
-            "{i};{};{};{pk_w};{mail_w};+371 {national};{},{:02}\n",
-            rng.pick(FIRST_NAMES),
-            rng.pick(SURNAMES),
+            "{i};{};{};{pk_w};{mail_w};{phone};{},{:02}\n",
+            person.first[0],
+            person.surname[0],
             rng.below(5000),
             rng.below(100)
         ));
-        planted.extend([("lv_personal_code", pk), ("email", mail), ("phone", tel)]);
+        planted.extend([
+            ("lv_personal_code", pk),
+            ("email", mail),
+            ("phone", tel),
+            person.truth(),
+        ]);
     }
     (text, planted)
 }
@@ -706,10 +843,11 @@ fn write_workbook(
         } else {
             pan.clone()
         };
+        let person = Person::random(rng);
         let values = [
             i.to_string(),
-            rng.pick(FIRST_NAMES).to_string(),
-            rng.pick(SURNAMES).to_string(),
+            person.first[0].to_string(),
+            person.surname[0].to_string(),
             pk_w,
             mail_w,
             format!("+371 {national}"),
@@ -724,6 +862,7 @@ fn write_workbook(
             ("phone", tel),
             ("iban", iban),
             ("payment_card", pan),
+            person.truth(),
         ]);
     }
     zip.write_all(b"</sheetData></worksheet>")?;
@@ -993,7 +1132,11 @@ fn write_docx(path: &Path, rng: &mut Rng, density: u32) -> Result<Values> {
 fn write_pdf(path: &Path, rng: &mut Rng, density: u32, len: usize) -> Result<Values> {
     use lopdf::content::{Content, Operation};
     use lopdf::{Document, Object, Stream, dictionary};
-    let (text, planted) = latvian_text(rng, len, density);
+    let (text, mut planted) = latvian_text(rng, len, density);
+    // Names lose their diacritics in the standard fonts, as the text does.
+    for (_, value) in &mut planted {
+        *value = plain_letters(value);
+    }
     let lines: Vec<String> = text.lines().map(plain_letters).collect();
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();

@@ -16,7 +16,7 @@ use regex_syntax::hir::literal;
 use crate::inventory::{Confidence, ContextEvidence};
 use context::ContextMatcher;
 pub use rules::{Boundary, Rule, RuleError, RuleSource};
-use validators::Tier;
+use validators::{Candidates, Tier};
 
 /// Lazy-DFA cache per thread. Numbers written with separators (dates, amounts, grouped phones,
 /// IBANs) give the union of digit patterns many states; with the default 2 MiB the cache is
@@ -54,6 +54,8 @@ pub struct RuleSet {
     /// candidate, only the patterns that can start there are tried in its place.
     pattern_starts: Vec<[bool; 256]>,
     keywords: Option<KeywordMatcher>,
+    /// Rules whose candidates are capitalised words (names), in precedence order.
+    word_rules: Vec<usize>,
     contexts: Vec<Option<ContextMatcher>>,
 }
 
@@ -148,12 +150,22 @@ impl RuleSet {
             .map(|r| r.context.as_ref().map(ContextMatcher::new).transpose())
             .collect::<Result<_, _>>()
             .map_err(|e: aho_corasick::BuildError| RuleError::Compile(e.to_string()))?;
+        let word_rules = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.validator.candidates == Candidates::CapitalisedWords)
+            .map(|(i, _)| i)
+            .collect();
+        for rule in &rules {
+            rule.validator.prepare();
+        }
         Ok(RuleSet {
             rules,
             regex,
             pattern_rule,
             pattern_starts,
             keywords,
+            word_rules,
             contexts,
         })
     }
@@ -286,9 +298,38 @@ impl Detector<'_> {
     ) -> usize {
         let first = out.len();
         let next = self.scan_patterns(text, report.clone(), resume, out);
-        self.scan_keywords(text, report, out);
+        self.scan_keywords(text, report.clone(), out);
+        self.scan_words(text, report, out);
         out[first..].sort_by_key(|f| (f.span.start, f.span.end));
         next
+    }
+
+    /// The rules it scans with.
+    pub fn rules(&self) -> &[Rule] {
+        &self.set.rules
+    }
+
+    /// The finding a table cell's `text` is under a header whose column class names `kind`
+    /// (`Vārds` → `person_name`): of the first rule of that kind whose validator takes column
+    /// values (see [`validators::Validator::column_value`]), at its `column` tier, spanning
+    /// the whole text. `None` when no rule takes such values or the text has not the shape.
+    pub fn column_finding(&self, kind: &str, text: &str) -> Option<Finding> {
+        self.set.rules.iter().enumerate().find_map(|(rule, r)| {
+            if r.kind != kind {
+                return None;
+            }
+            let tier = r.validator.tier(validators::COLUMN_TIER)?;
+            let value = r.validator.column_value(text)?;
+            Some(Finding {
+                rule,
+                span: 0..text.len(),
+                value,
+                confidence: r.tier_confidence(tier),
+                checks: &["column"],
+                attributes: Vec::new(),
+                context: None,
+            })
+        })
     }
 
     fn scan_patterns(
@@ -374,6 +415,59 @@ impl Detector<'_> {
                 attributes: Vec::new(),
                 context: None,
             });
+        }
+    }
+}
+
+impl Detector<'_> {
+    /// Offers every capitalised word that starts in `report` to the word rules (names); a
+    /// word inside an accepted name is not offered again.
+    fn scan_words(&mut self, text: &str, report: Range<usize>, out: &mut Vec<Finding>) {
+        if self.set.word_rules.is_empty() {
+            return;
+        }
+        let bytes = text.as_bytes();
+        let mut pos = report.start;
+        let mut taken = 0;
+        while let Some(offset) = bytes[pos..report.end]
+            .iter()
+            .position(|&b| b.is_ascii_uppercase() || b == 0xC4 || b == 0xC5)
+        {
+            let at = pos + offset;
+            let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+                pos = at + 1;
+                continue;
+            };
+            let word_start = c.is_uppercase()
+                && !text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
+            let end = at + c.len_utf8();
+            if !word_start {
+                pos = end;
+                continue;
+            }
+            let word_end = text[end..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphabetic())
+                .map_or(text.len(), |(i, _)| end + i);
+            pos = word_end;
+            for &rule in &self.set.word_rules {
+                let found = self
+                    .set
+                    .accept(text, rule, at, word_end, &mut self.contexts[rule])
+                    .filter(|f| f.span.start >= taken);
+                if let Some(f) = found {
+                    taken = f.span.end;
+                    pos = f.span.end;
+                    out.push(f);
+                    break;
+                }
+            }
+            if pos >= report.end {
+                break;
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 //! CSV and TSV files as tables. The text path scans them like any text; a [`DelimitedTable`]
 //! follows records and fields as the decoded text streams past, so that a finding can be named
 //! by row and column (`C7`, as a spreadsheet program shows the file), the header row can give
-//! each value its label, and the values of each column can be counted.
+//! each value its label, the fields of chosen columns can be handed over whole (to be scanned
+//! with their header as label), and the values of each column can be counted.
 
 use std::ops::Range;
 
@@ -12,8 +13,8 @@ use super::text::Window;
 const MAX_HEADER_FIELDS: usize = 1024;
 /// Bytes kept of one header field.
 const MAX_HEADER_BYTES: usize = 256;
-/// Longest field reported as a bare number (a personal code that lost its leading zero).
-const NUMBER_FIELD: usize = 10;
+/// Longest field of a captured column handed over whole; longer ones are prose, not values.
+const MAX_CAPTURED_BYTES: usize = 256;
 
 /// Where the parser is inside a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,17 +38,20 @@ enum HeaderState {
     Absent,
 }
 
-/// A field of exactly [`NUMBER_FIELD`] ASCII digits, reported when it ends.
+/// A whole field of a captured column (see [`DelimitedTable::capture_columns`]), handed over
+/// when it ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NumberField {
-    /// Absolute offset of its first digit in the decoded file.
+pub struct CapturedField {
+    /// Absolute offset of its first byte (after an opening quote) in the decoded file.
     pub start: u64,
     /// 1-based record number.
     pub row: u64,
     /// 0-based field index.
     pub column: usize,
-    /// The digits.
-    pub digits: String,
+    /// The field's text, unquoted, without a trailing `\r`.
+    pub text: String,
+    /// Whether it was quoted: a number a spreadsheet program wrote is never quoted.
+    pub quoted: bool,
 }
 
 /// Follows the records and fields of delimited text, moving forward only.
@@ -61,9 +65,14 @@ pub struct DelimitedTable {
     quoting: Quoting,
     field_start: u64,
     field_len: usize,
-    field_digits: bool,
     field_nonempty: bool,
-    digits: String,
+    field_quoted: bool,
+    /// Per column: whether its fields are captured.
+    captured: Vec<bool>,
+    /// The current field's text while it is captured and fits.
+    field_text: String,
+    /// The current field is too long to be captured.
+    field_overflow: bool,
     header_state: HeaderState,
     header: Vec<String>,
     header_field: Vec<u8>,
@@ -84,9 +93,11 @@ impl DelimitedTable {
             quoting: Quoting::Unquoted,
             field_start: 0,
             field_len: 0,
-            field_digits: true,
             field_nonempty: false,
-            digits: String::new(),
+            field_quoted: false,
+            captured: Vec::new(),
+            field_text: String::new(),
+            field_overflow: false,
             header_state: HeaderState::Reading,
             header: Vec::new(),
             header_field: Vec::new(),
@@ -110,10 +121,20 @@ impl DelimitedTable {
         (self.row, self.column)
     }
 
-    /// Where the current field started, and whether it may still become a [`NumberField`]
-    /// (a caller that locates those must not move past that offset yet).
-    pub fn open_number_field(&self) -> Option<u64> {
-        (self.field_digits && self.field_len <= NUMBER_FIELD).then_some(self.field_start)
+    /// From the next record on, the fields of the columns marked in `columns` are handed over
+    /// whole as [`CapturedField`]s (those of at most 256 bytes).
+    pub fn capture_columns(&mut self, columns: Vec<bool>) {
+        self.captured = columns;
+    }
+
+    /// Where the current field started, when it is being captured (a caller that locates
+    /// captured fields must not move past that offset yet).
+    pub fn open_captured_field(&self) -> Option<u64> {
+        (self.capturing() && !self.field_overflow).then_some(self.field_start)
+    }
+
+    fn capturing(&self) -> bool {
+        self.row > 1 && self.captured.get(self.column).copied().unwrap_or(false)
     }
 
     /// Tells the table that a finding starts at the current position: a first record holding
@@ -124,11 +145,18 @@ impl DelimitedTable {
         }
     }
 
-    /// Moves to absolute offset `to`, which must lie in `window`; fields of exactly ten digits
-    /// that end on the way are appended to `numbers`.
-    pub fn advance(&mut self, window: &Window<'_>, to: u64, numbers: &mut Vec<NumberField>) {
+    /// Moves to absolute offset `to`, which must lie in `window`; captured fields that end on
+    /// the way are appended to `fields`. Returns `false` when it stopped short, right after the
+    /// header row: the caller may choose the columns to capture, then advances again.
+    #[must_use]
+    pub fn advance(
+        &mut self,
+        window: &Window<'_>,
+        to: u64,
+        fields: &mut Vec<CapturedField>,
+    ) -> bool {
         if to <= self.pos {
-            return;
+            return true;
         }
         let from = (self.pos - window.base) as usize;
         let end = (to - window.base) as usize;
@@ -171,27 +199,29 @@ impl DelimitedTable {
                     if self.field_len == 0 {
                         self.quoting = Quoting::Quoted;
                         self.field_nonempty = true;
-                        self.field_digits = false;
+                        self.field_quoted = true;
                     } else {
                         self.content(window.base, bytes, at..at + 1);
                     }
                 }
                 Quoting::Unquoted => {
-                    self.end_field(window.base + at as u64 + 1, numbers);
-                    if b == b'\n' {
-                        self.end_record();
+                    self.end_field(window.base + at as u64 + 1, fields);
+                    if b == b'\n' && self.end_record() {
+                        self.pos = window.base + i as u64;
+                        return false;
                     }
                 }
             }
         }
         self.pos = to;
+        true
     }
 
     /// Ends the last record at the end of the file.
-    pub fn finish(&mut self, numbers: &mut Vec<NumberField>) {
+    pub fn finish(&mut self, fields: &mut Vec<CapturedField>) {
         if self.field_len > 0 || self.column > 0 || self.quoting != Quoting::Unquoted {
-            self.end_field(self.pos, numbers);
-            self.end_record();
+            self.end_field(self.pos, fields);
+            let _header = self.end_record();
         }
     }
 
@@ -207,17 +237,14 @@ impl DelimitedTable {
         if !self.field_nonempty {
             self.field_nonempty = piece.iter().any(|b| !b.is_ascii_whitespace());
         }
-        if self.field_digits {
-            // A trailing `\r` of a CRLF line ends the digits without spoiling them.
-            let digits = piece.strip_suffix(b"\r").unwrap_or(piece);
-            self.field_digits = self.field_len + digits.len() <= NUMBER_FIELD
-                && digits.iter().all(u8::is_ascii_digit)
-                && (digits.len() == piece.len()
-                    || range.end == bytes.len()
-                    || bytes[range.end] == b'\n');
-            if self.field_digits {
-                self.digits
-                    .push_str(std::str::from_utf8(digits).unwrap_or_default());
+        if self.capturing() && !self.field_overflow {
+            if self.field_text.len() + piece.len() > MAX_CAPTURED_BYTES {
+                self.field_overflow = true;
+                self.field_text.clear();
+            } else {
+                // Pieces end at ASCII delimiters and quotes, so each is whole UTF-8.
+                self.field_text
+                    .push_str(std::str::from_utf8(piece).unwrap_or_default());
             }
         }
         self.field_len += piece.len();
@@ -232,13 +259,18 @@ impl DelimitedTable {
     }
 
     /// Ends the current field; `next` is where the following one starts.
-    fn end_field(&mut self, next: u64, numbers: &mut Vec<NumberField>) {
-        if self.field_digits && self.digits.len() == NUMBER_FIELD {
-            numbers.push(NumberField {
+    fn end_field(&mut self, next: u64, fields: &mut Vec<CapturedField>) {
+        if self.capturing() && !self.field_overflow && self.field_nonempty {
+            let mut text = std::mem::take(&mut self.field_text);
+            if text.ends_with('\r') {
+                text.pop();
+            }
+            fields.push(CapturedField {
                 start: self.field_start,
                 row: self.row,
                 column: self.column,
-                digits: std::mem::take(&mut self.digits),
+                text,
+                quoted: self.field_quoted,
             });
         }
         let counts = self.row > 1 || self.header_state == HeaderState::Absent;
@@ -259,12 +291,15 @@ impl DelimitedTable {
         self.quoting = Quoting::Unquoted;
         self.field_start = next;
         self.field_len = 0;
-        self.field_digits = true;
         self.field_nonempty = false;
-        self.digits.clear();
+        self.field_quoted = false;
+        self.field_overflow = false;
+        self.field_text.clear();
     }
 
-    fn end_record(&mut self) {
+    /// Ends the current record; returns whether it was the first one and is a header row.
+    fn end_record(&mut self) -> bool {
+        let mut header = false;
         if self.row == 1 {
             let is_header = !self.row_one_has_finding
                 && self.header.len() >= 2
@@ -274,6 +309,7 @@ impl DelimitedTable {
                     .all(|h| !h.is_empty() && h.replace(',', ".").parse::<f64>().is_err());
             if is_header {
                 self.header_state = HeaderState::Found;
+                header = true;
             } else {
                 self.header_state = HeaderState::Absent;
                 // The first record was data: count it.
@@ -290,6 +326,7 @@ impl DelimitedTable {
         }
         self.row += 1;
         self.column = 0;
+        header
     }
 }
 
@@ -324,10 +361,11 @@ fn sniff_delimiter(text: &str, tab_default: bool) -> u8 {
 mod tests {
     use super::*;
 
-    /// Runs `text` through a table in windows of `step` bytes (at char boundaries).
-    fn read(text: &str, format: Format, step: usize) -> (DelimitedTable, Vec<NumberField>) {
+    /// Runs `text` through a table in windows of `step` bytes (at char boundaries), capturing
+    /// the columns whose header starts with `P`.
+    fn read(text: &str, format: Format, step: usize) -> (DelimitedTable, Vec<CapturedField>) {
         let mut table = DelimitedTable::new(format);
-        let mut numbers = Vec::new();
+        let mut fields = Vec::new();
         let window = Window {
             text,
             report: 0..text.len(),
@@ -340,11 +378,15 @@ mod tests {
             while !text.is_char_boundary(next) {
                 next += 1;
             }
-            table.advance(&window, next as u64, &mut numbers);
+            while !table.advance(&window, next as u64, &mut fields) {
+                let header = table.header().unwrap();
+                let captured = header.iter().map(|h| h.starts_with('P')).collect();
+                table.capture_columns(captured);
+            }
             at = next;
         }
-        table.finish(&mut numbers);
-        (table, numbers)
+        table.finish(&mut fields);
+        (table, fields)
     }
 
     /// The (row, column) of the first occurrence of `needle`.
@@ -356,7 +398,8 @@ mod tests {
             resume: 0,
             base: 0,
         };
-        table.advance(&window, text.find(needle).unwrap() as u64, &mut Vec::new());
+        let to = text.find(needle).unwrap() as u64;
+        while !table.advance(&window, to, &mut Vec::new()) {}
         table.position()
     }
 
@@ -374,14 +417,18 @@ mod tests {
     fn header_values_and_positions() {
         let text = "Vārds;Personas kods;E-pasts\r\nAnna;161175-19997;anna@x.lv\r\nJānis;;\r\n";
         for step in [1, 3, 7, 1000] {
-            let (table, numbers) = read(text, Format::Csv, step);
+            let (table, fields) = read(text, Format::Csv, step);
             assert_eq!(
                 table.header().unwrap(),
                 ["Vārds", "Personas kods", "E-pasts"],
                 "{step}"
             );
             assert_eq!(table.values(), [2, 1, 1], "{step}");
-            assert!(numbers.is_empty());
+            let captured: Vec<_> = fields
+                .iter()
+                .map(|f| (f.row, f.column, f.text.as_str()))
+                .collect();
+            assert_eq!(captured, [(2, 1, "161175-19997")], "{step}");
         }
         assert_eq!(position_of(text, "161175"), (2, 1));
         assert_eq!(position_of(text, "anna@"), (2, 2));
@@ -414,25 +461,36 @@ mod tests {
             base: 0,
         };
         table.finding_here();
-        table.advance(&window, text.len() as u64, &mut Vec::new());
+        assert!(table.advance(&window, text.len() as u64, &mut Vec::new()));
         assert!(table.header().is_none());
     }
 
     #[test]
-    fn ten_digit_fields_are_reported_whole() {
-        let text = "Personas kods\tTālrunis\n0101751234\t26123456\n\"1234567890\"\t12345678901\n123\t1234567890";
-        let (table, numbers) = read(text, Format::Tsv, 4);
-        assert!(table.header().is_some());
-        let found: Vec<_> = numbers
-            .iter()
-            .map(|n| (n.row, n.column, n.digits.as_str(), n.start))
-            .collect();
-        let first = text.find("0101751234").unwrap() as u64;
-        let last = text.rfind("1234567890").unwrap() as u64;
-        // The quoted one is text, as Excel writes numbers unquoted; 11 digits are not reported.
-        assert_eq!(
-            found,
-            [(2, 0, "0101751234", first), (4, 1, "1234567890", last)]
+    fn captured_columns_hand_over_whole_fields() {
+        let long = "x".repeat(300);
+        let text = format!(
+            "Personas kods\tTālrunis\tPiezīmes\r\n0101751234\t26123456\t{long}\r\n\"1234\"\"567890\"\t1\t\"a\tb\"\r\n\t\t"
         );
+        for step in [1, 4, 1000] {
+            let (table, fields) = read(&text, Format::Tsv, step);
+            assert!(table.header().is_some());
+            let found: Vec<_> = fields
+                .iter()
+                .map(|f| (f.row, f.column, f.text.as_str(), f.start, f.quoted))
+                .collect();
+            let first = text.find("0101751234").unwrap() as u64;
+            let quoted = text.find("1234\"").unwrap() as u64;
+            let ab = text.find("a\tb").unwrap() as u64;
+            // Only the columns asked for; unquoted; not the 300-byte field; not empty ones.
+            assert_eq!(
+                found,
+                [
+                    (2, 0, "0101751234", first, false),
+                    (3, 0, "1234\"567890", quoted, true),
+                    (3, 2, "a\tb", ab, true)
+                ],
+                "{step}"
+            );
+        }
     }
 }

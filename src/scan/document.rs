@@ -5,16 +5,18 @@
 use std::io::{Read, Seek};
 use std::time::Instant;
 
+use super::options::ScanOptions;
 use super::subject::{
     Subject, io_failed, read_status, record_has_personal_data, record_of, take_findings,
 };
 use super::worker::Worker;
+use crate::detect::Rule;
 use crate::extract::document::{self, Place, Visit};
 use crate::extract::{ExtractError, Format, Shortfall, metadata};
-use crate::findings;
+use crate::findings::{self, FileFindings};
 use crate::inventory::Status;
 use crate::outcome::FileOutcome;
-use crate::tables::{self, ColumnTally};
+use crate::tables::{self, ColumnTally, NAME_KIND, NameOfRow, RowName};
 
 impl Worker<'_> {
     /// Scans a document of a [`crate::extract::Family::Document`] format.
@@ -50,6 +52,10 @@ impl Worker<'_> {
         let classes = &self.scanner.rules.columns;
         let mut columns = ColumnTally::default();
         let mut segment = String::new();
+        // The name cells of the row being read, and its sheet.
+        let mut row_name = RowName::default();
+        let mut name_sheet = String::new();
+        let mut names: Vec<(NameOfRow, String)> = Vec::new();
         let (detector, pending) = (&mut self.detector, &mut self.findings);
         let deadline = self.deadline;
         let mut stopped = false;
@@ -76,6 +82,19 @@ impl Worker<'_> {
                 _ => None,
             };
             let class = column.as_ref().and_then(|c| c.class());
+            let name_part = class.zip(label).and_then(|(c, header)| c.name_part(header));
+            if let (Some(part), Place::Cell { sheet, position }) = (name_part, &place) {
+                if name_sheet != *sheet {
+                    names.extend(row_name.finish(detector).map(|n| (n, name_sheet.clone())));
+                    name_sheet.clear();
+                    name_sheet.push_str(sheet);
+                }
+                let (row, col) = *position;
+                let ended = row_name.add(detector, u64::from(row), col, part, text, || {
+                    place.location()
+                });
+                names.extend(ended.map(|n| (n, name_sheet.clone())));
+            }
             let restored = class.and_then(|c| c.restore_number(text));
             let text = restored.as_deref().unwrap_or(text);
             tables::scan_labelled(detector, label, text, &mut segment, pending);
@@ -83,15 +102,31 @@ impl Worker<'_> {
                 column.add_values(1);
             }
             for f in pending.drain(..) {
-                if f.confidence >= options.min_confidence {
-                    let rule = &rules[f.rule];
+                let rule = &rules[f.rule];
+                // A name in a name column is the row's name.
+                if f.confidence >= options.min_confidence
+                    && !(name_part.is_some() && rule.kind == NAME_KIND)
+                {
                     if let Some(column) = &mut column {
                         column.add_finding(&rule.kind);
                     }
                     findings.add(rule, f, || place.location());
                 }
             }
+            for (name, sheet) in names.drain(..) {
+                add_row_name(&mut findings, &mut columns, rules, options, name, &sheet);
+            }
         });
+        if let Some(name) = row_name.finish(detector) {
+            add_row_name(
+                &mut findings,
+                &mut columns,
+                rules,
+                options,
+                name,
+                &name_sheet,
+            );
+        }
         let read = match read {
             Ok(mut shortfalls) if stopped => {
                 shortfalls.insert(0, Shortfall::Capped(self.time_message()));
@@ -122,4 +157,25 @@ impl Worker<'_> {
             ..FileOutcome::new(record, bytes_scanned)
         }
     }
+}
+
+/// Adds the name of a table row that ended to the file's findings and to the tallies of the
+/// columns its cells are in (on `sheet`).
+fn add_row_name(
+    findings: &mut FileFindings<'_>,
+    columns: &mut ColumnTally<'_>,
+    rules: &[Rule],
+    options: &ScanOptions,
+    name: NameOfRow,
+    sheet: &str,
+) {
+    if name.finding.confidence < options.min_confidence {
+        return;
+    }
+    let rule = &rules[name.finding.rule];
+    for &column in &name.columns {
+        columns.count_finding(Some(sheet), column, &rule.kind);
+    }
+    let location = name.location;
+    findings.add(rule, name.finding, || location.clone());
 }

@@ -33,6 +33,23 @@ pub struct ColumnClass {
     /// How numbers of this column that a spreadsheet kept as numbers are repaired.
     #[serde(default)]
     pub restore: Option<Restore>,
+    /// Lower-case word starts of a header that names a first name (`vārd`, `first name`).
+    #[serde(default)]
+    pub given: Vec<String>,
+    /// Lower-case word starts of a header that names a surname (`uzvārd`, `surname`).
+    #[serde(default)]
+    pub family: Vec<String>,
+}
+
+/// Which part of a person's name a name column holds; a row's parts make one name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamePart {
+    /// First names (`Vārds`).
+    Given,
+    /// Surnames (`Uzvārds`).
+    Family,
+    /// The whole name (`Vārds, uzvārds`, `Name`).
+    Full,
 }
 
 /// A repair of a value a spreadsheet stored as a number (reference §1.5, §6).
@@ -73,6 +90,31 @@ impl Restore {
 }
 
 impl ColumnClass {
+    /// The part of a name that a column of this class headed `header` holds: first names when
+    /// the header has only a `given` word, surnames when it has only a `family` word, the whole
+    /// name otherwise. `None` for classes with neither list (not names).
+    pub fn name_part(&self, header: &str) -> Option<NamePart> {
+        if self.given.is_empty() && self.family.is_empty() {
+            return None;
+        }
+        let header = header.to_lowercase();
+        let has = |starts: &[String]| {
+            starts.iter().any(|start| {
+                header.match_indices(start.as_str()).any(|(i, _)| {
+                    !header[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphabetic)
+                })
+            })
+        };
+        Some(match (has(&self.given), has(&self.family)) {
+            (true, false) => NamePart::Given,
+            (false, true) => NamePart::Family,
+            _ => NamePart::Full,
+        })
+    }
+
     /// The value with the digits a spreadsheet lost put back, when the class has a repair for
     /// it (see [`Restore`]).
     pub fn restore_number(&self, value: &str) -> Option<String> {
@@ -228,6 +270,21 @@ mod tests {
         assert_eq!(class("Dzimšanas datums").as_deref(), Some("birth_date"));
         assert_eq!(class("Date of birth").as_deref(), Some("birth_date"));
         assert_eq!(class("Konta nr.").as_deref(), Some("bank_account"));
+    }
+
+    #[test]
+    fn name_headers_say_which_part_of_a_name_they_hold() {
+        let classes = ColumnClasses::builtin().unwrap();
+        let part = |header: &str| classes.classify(header).and_then(|c| c.name_part(header));
+        assert_eq!(part("Vārds"), Some(NamePart::Given));
+        assert_eq!(part("Uzvārds"), Some(NamePart::Family));
+        assert_eq!(part("UZVĀRDS"), Some(NamePart::Family));
+        assert_eq!(part("Vārds, uzvārds"), Some(NamePart::Full));
+        assert_eq!(part("Vārds Uzvārds"), Some(NamePart::Full));
+        assert_eq!(part("First name"), Some(NamePart::Given));
+        assert_eq!(part("Last name"), Some(NamePart::Family));
+        assert_eq!(part("Name"), Some(NamePart::Full));
+        assert_eq!(part("Personas kods"), None);
     }
 
     #[test]

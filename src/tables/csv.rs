@@ -1,23 +1,31 @@
 //! A CSV/TSV file seen as a table while its text streams past.
 
-use super::{ColumnClass, ColumnClasses, ColumnTally, scan_labelled};
+use super::{
+    ColumnClass, ColumnClasses, ColumnTally, NAME_KIND, NameOfRow, NamePart, RowName, scan_labelled,
+};
 use crate::detect::{Detector, Finding};
 use crate::extract::Format;
 use crate::extract::cell::column_name;
-use crate::extract::delimited::{DelimitedTable, NumberField};
+use crate::extract::delimited::{CapturedField, DelimitedTable};
 use crate::extract::text::{LineTracker, Window};
 use crate::inventory::{ColumnSummary, Location};
 
 /// A CSV/TSV file seen as a table while its text streams past: names each finding by line and
-/// column and by cell (`C7`, row = record), labels values with their column header, restores
-/// personal codes that lost their leading zero, and tallies the columns.
+/// column and by cell (`C7`, row = record), labels values with their column header, scans the
+/// cells of classified columns again with their header as label (a bare `26566847` under
+/// `Tālrunis`, a personal code that lost its leading zero), joins each row's name cells into
+/// one person's name, and tallies the columns.
 pub struct CsvView<'c> {
     table: DelimitedTable,
     lines: LineTracker,
     classes: &'c ColumnClasses,
-    /// The class of each header column, once the header row is known.
-    column_classes: Option<Vec<Option<&'c ColumnClass>>>,
-    numbers: Vec<NumberField>,
+    /// The class and name part of each header column, once the header row is known.
+    column_classes: Vec<Option<(&'c ColumnClass, Option<NamePart>)>>,
+    fields: Vec<CapturedField>,
+    /// Rules of the findings placed in the current row's classified columns: `(column, rule)`.
+    placed: Vec<(usize, usize)>,
+    placed_row: u64,
+    row_name: RowName,
     segment: String,
     relabelled: Vec<Finding>,
     tally: ColumnTally<'c>,
@@ -30,17 +38,21 @@ impl<'c> CsvView<'c> {
             table: DelimitedTable::new(format),
             lines: LineTracker::default(),
             classes,
-            column_classes: None,
-            numbers: Vec::new(),
+            column_classes: Vec::new(),
+            fields: Vec::new(),
+            placed: Vec::new(),
+            placed_row: 0,
+            row_name: RowName::default(),
             segment: String::new(),
             relabelled: Vec::new(),
             tally: ColumnTally::default(),
         }
     }
 
-    /// Places finding `f` of `window` (found by the detector in it), after any restored codes
-    /// of fields that ended before it; hands each with its location to `emit`, which returns
-    /// whether it kept the finding (its confidence was enough) and of which kind it is.
+    /// Places finding `f` of `window` (found by the detector in it), after what the captured
+    /// fields that ended before it gave; hands each with its location to `emit`, which returns
+    /// whether it kept the finding (its confidence was enough) and of which kind it is. A
+    /// name the detector found in a name column is left to the row's name.
     pub fn place<'k>(
         &mut self,
         window: &Window<'_>,
@@ -52,6 +64,12 @@ impl<'c> CsvView<'c> {
         self.move_to(window, at, detector, emit);
         let (row, column) = self.table.position();
         let header = self.header_of(column);
+        if self.is_name_column(column) && detector.rules()[f.rule].kind == NAME_KIND {
+            return;
+        }
+        if let Some((_, Some(_))) = &header {
+            self.note_placed(row, column, f.rule);
+        }
         if let Some((header, _)) = &header {
             let value = &window.text[f.span.clone()];
             let start = scan_labelled(
@@ -104,8 +122,10 @@ impl<'c> CsvView<'c> {
         detector: &mut Detector<'_>,
         emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
     ) -> Vec<ColumnSummary> {
-        self.table.finish(&mut self.numbers);
-        self.restore_numbers(None, detector, emit);
+        self.table.finish(&mut self.fields);
+        self.scan_fields(None, detector, emit);
+        let ended = self.row_name.finish(detector);
+        self.emit_name(ended, emit);
         if let Some(header) = self.table.header() {
             let values = self.table.values();
             for (column, text) in header.iter().enumerate() {
@@ -120,7 +140,7 @@ impl<'c> CsvView<'c> {
     }
 
     /// Follows the table and the lines to `to`. The line tracker never passes the start of a
-    /// field that may still turn out to be a bare ten-digit number, so that it can be located.
+    /// captured field before it ended, so that what it gives can be located.
     fn move_to<'k>(
         &mut self,
         window: &Window<'_>,
@@ -128,65 +148,152 @@ impl<'c> CsvView<'c> {
         detector: &mut Detector<'_>,
         emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
     ) {
-        self.table.advance(window, to, &mut self.numbers);
-        self.restore_numbers(Some(window), detector, emit);
+        while !self.table.advance(window, to, &mut self.fields) {
+            self.classify_header();
+        }
+        self.scan_fields(Some(window), detector, emit);
+        if self.row_name.is_before(self.table.position().0) {
+            let ended = self.row_name.finish(detector);
+            self.emit_name(ended, emit);
+        }
         let safe = self
             .table
-            .open_number_field()
+            .open_captured_field()
             .map_or(to, |start| start.min(to));
         self.lines.advance(window, safe.max(self.lines.position()));
     }
 
-    /// Scans the ten-digit fields of `personal_code` columns with their leading zero restored.
-    /// Without a window (at the end of the file) the line tracker stands at the field's start.
-    fn restore_numbers<'k>(
+    /// Classifies the header row's columns and captures the fields of those with a kind.
+    fn classify_header(&mut self) {
+        let Some(header) = self.table.header() else {
+            return;
+        };
+        let classes = self.classes;
+        self.column_classes = header
+            .iter()
+            .map(|h| classes.classify(h).map(|c| (c, c.name_part(h))))
+            .collect();
+        let captured = self
+            .column_classes
+            .iter()
+            .map(|c| c.is_some_and(|(class, _)| class.kind.is_some()))
+            .collect();
+        self.table.capture_columns(captured);
+    }
+
+    /// Notes that a finding of `rule` was placed in `column` of `row`.
+    fn note_placed(&mut self, row: u64, column: usize, rule: usize) {
+        if row != self.placed_row {
+            self.placed.clear();
+            self.placed_row = row;
+        }
+        self.placed.push((column, rule));
+    }
+
+    fn is_name_column(&self, column: usize) -> bool {
+        matches!(self.column_classes.get(column), Some(Some((_, Some(_)))))
+    }
+
+    /// What the captured fields that ended give: a name cell goes to the row's name; a number
+    /// that lost a digit is scanned restored; any other cell whose column's kind was not found
+    /// in it is scanned again with its header as label, and what the detector had not placed
+    /// there is emitted. Without a window (at the end of the file) the line tracker stands at
+    /// the field's start.
+    fn scan_fields<'k>(
         &mut self,
         window: Option<&Window<'_>>,
         detector: &mut Detector<'_>,
         emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
     ) {
-        let numbers = std::mem::take(&mut self.numbers);
-        for number in &numbers {
-            let Some((header, class)) = self.header_of(number.column) else {
+        let fields = std::mem::take(&mut self.fields);
+        for field in &fields {
+            let Some((header, Some(class))) = self.header_of(field.column) else {
                 continue;
             };
-            let Some(restored) = class.and_then(|c| c.restore_number(&number.digits)) else {
-                continue;
+            let at = field.start.max(self.lines.position());
+            let lines = &mut self.lines;
+            let mut locate = || {
+                let mut location = match window {
+                    Some(window) => lines.locate(window, at),
+                    None => lines.here(),
+                };
+                location.cell = Some(cell_name(field.row, field.column));
+                location
             };
+            if let Some(Some((_, Some(part)))) = self.column_classes.get(field.column) {
+                let column = column_number(field.column);
+                let ended =
+                    self.row_name
+                        .add(detector, field.row, column, *part, &field.text, locate);
+                self.emit_name(ended, emit);
+                continue;
+            }
+            let restored = (!field.quoted)
+                .then(|| class.restore_number(&field.text))
+                .flatten();
+            let placed_here = |rule: usize| {
+                self.placed_row == field.row && self.placed.contains(&(field.column, rule))
+            };
+            let kind_placed = detector
+                .rules()
+                .iter()
+                .enumerate()
+                .any(|(rule, r)| Some(&r.kind) == class.kind.as_ref() && placed_here(rule));
+            if restored.is_none() && kind_placed {
+                continue;
+            }
+            let value = restored.as_deref().unwrap_or(&field.text);
             scan_labelled(
                 detector,
                 Some(&header),
-                &restored,
+                value,
                 &mut self.segment,
                 &mut self.relabelled,
             );
-            let at = number.start.max(self.lines.position());
-            for f in std::mem::take(&mut self.relabelled) {
-                let mut location = match window {
-                    Some(window) => self.lines.locate(window, at),
-                    None => self.lines.here(),
-                };
-                location.cell = Some(cell_name(number.row, number.column));
-                if let Some(kind) = emit(f, location) {
+            let mut found = std::mem::take(&mut self.relabelled);
+            if restored.is_none() {
+                found.retain(|f| !placed_here(f.rule));
+            }
+            for f in found.drain(..) {
+                if let Some(kind) = emit(f, locate()) {
                     self.tally
-                        .column(None, column_number(number.column), &header, || class)
+                        .column(None, column_number(field.column), &header, || Some(class))
                         .add_finding(kind);
                 }
             }
+            self.relabelled = found;
         }
-        self.numbers = numbers;
-        self.numbers.clear();
+        self.fields = fields;
+        self.fields.clear();
+    }
+
+    /// Emits the name of a row that ended, and counts it in the columns of its cells.
+    fn emit_name<'k>(
+        &mut self,
+        ended: Option<NameOfRow>,
+        emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
+    ) {
+        let Some(name) = ended else {
+            return;
+        };
+        let Some(kind) = emit(name.finding, name.location) else {
+            return;
+        };
+        for column in name.columns {
+            if let Some((header, class)) = self.header_of(column as usize) {
+                self.tally
+                    .column(None, column, &header, || class)
+                    .add_finding(kind);
+            }
+        }
     }
 
     /// The header text and class of `column`, when the table has a header row.
-    fn header_of(&mut self, column: usize) -> Option<(String, Option<&'c ColumnClass>)> {
+    fn header_of(&self, column: usize) -> Option<(String, Option<&'c ColumnClass>)> {
         let header = self.table.header()?;
-        let classes = self.classes;
-        let column_classes = self
-            .column_classes
-            .get_or_insert_with(|| header.iter().map(|h| classes.classify(h)).collect());
         let text = header.get(column)?;
-        Some((text.clone(), column_classes.get(column).copied().flatten()))
+        let class = self.column_classes.get(column).copied().flatten();
+        Some((text.clone(), class.map(|(c, _)| c)))
     }
 }
 

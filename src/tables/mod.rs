@@ -1,13 +1,16 @@
 //! Tables: what a column holds judged from its header (data in
 //! `rules/tables/columns.toml`), the header as each value's label, per-column tallies
-//! (spreadsheets and CSV/TSV), and the view that names CSV/TSV findings by row and column.
+//! (spreadsheets and CSV/TSV), each row's name cells joined into one name, and the view that
+//! names CSV/TSV findings by row and column.
 
 mod classes;
 mod csv;
+mod row_name;
 mod tally;
 
-pub use classes::{ColumnClass, ColumnClasses};
+pub use classes::{ColumnClass, ColumnClasses, NamePart};
 pub use csv::CsvView;
+pub use row_name::{NAME_KIND, NameOfRow, RowName};
 pub use tally::ColumnTally;
 
 use crate::detect::{Detector, Finding};

@@ -74,6 +74,19 @@ impl<'c> ColumnTally<'c> {
         })
     }
 
+    /// Counts a finding of `kind` in zero-based `column` of `sheet`, if that column was seen.
+    pub fn count_finding(&mut self, sheet: Option<&str>, column: u32, kind: &str) {
+        let stats = self
+            .sheets
+            .iter_mut()
+            .rev()
+            .find(|(s, _)| s.as_deref() == sheet)
+            .and_then(|(_, columns)| columns.get_mut(&column));
+        if let Some(stats) = stats {
+            stats.add_finding(kind);
+        }
+    }
+
     /// Columns with a class or with findings. A column whose class has a detector, with values
     /// of which none validated, is suspicious.
     pub fn into_summaries(self) -> Vec<ColumnSummary> {

@@ -3,7 +3,7 @@
 //! this validator checks that the date is real and normalises it (reference
 //! people-and-documents.md, Dates of birth).
 
-use super::{Date, Tier, Validated, Validator, is_real_date};
+use super::{Candidates, Date, Tier, Validated, Validator, is_real_date};
 use crate::detect::without_diacritics;
 
 const TIERS: &[&str] = &["date"];
@@ -14,10 +14,12 @@ pub(super) const VALIDATOR: Validator = Validator {
     name: "birth_date",
     tiers: TIERS,
     description: "a real calendar date (DD.MM.YYYY, YYYY-MM-DD, `YYYY. gada D. mēnesī`)",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate,
     mask,
     birth_date: Some(parse),
+    column_value: None,
+    prepare: None,
 };
 
 /// The months in the locative case (`martā`: "in March"), as written without diacritics.

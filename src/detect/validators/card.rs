@@ -1,7 +1,7 @@
 //! Payment card numbers (reference §6): issuer prefix, issuer length, Luhn. Maestro is left out
 //! (too broad), so 13-digit millisecond timestamps starting with 1 never qualify.
 
-use super::{Tier, Validated, Validator, digit_string, digits_of, tail};
+use super::{Candidates, Tier, Validated, Validator, digit_string, digits_of, tail};
 
 const TIERS: &[&str] = &["checked"];
 const CHECKED: Tier = Tier::named(TIERS, "checked");
@@ -11,10 +11,12 @@ pub(super) const VALIDATOR: Validator = Validator {
     name: "payment_card",
     tiers: TIERS,
     description: "issuer prefix and length (Visa 16/19, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Mir), Luhn",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate,
     mask,
     birth_date: None,
+    column_value: None,
+    prepare: None,
 };
 
 fn mask(value: &str) -> String {

@@ -1,7 +1,7 @@
 //! Latvian company and institution registration numbers (reference §1.4): organisation
 //! identifiers, classified so they are never counted as persons.
 
-use super::{Tier, Validated, Validator, digit_string, digits_of};
+use super::{Candidates, Tier, Validated, Validator, digit_string, digits_of};
 
 const TIERS: &[&str] = &["checked"];
 const CHECKED: Tier = Tier::named(TIERS, "checked");
@@ -11,10 +11,12 @@ pub(super) const VALIDATOR: Validator = Validator {
     name: "lv_company_code",
     tiers: TIERS,
     description: "11 digits starting 4, 5 or 9; weighted sum mod 11 = 3 (optional LV prefix)",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate,
     mask: str::to_string,
     birth_date: None,
+    column_value: None,
+    prepare: None,
 };
 
 /// Weights over all eleven digits; a valid number has a weighted sum ≡ 3 (mod 11).

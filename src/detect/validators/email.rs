@@ -1,7 +1,7 @@
 //! E-mail addresses (reference §5.1): the domain must end in a known public suffix and have a
 //! registrable label before it, so `logo@2x.png`, `a@report.pdf` and `name@gov.lv` are rejected.
 
-use super::{Tier, Validated, Validator};
+use super::{Candidates, Tier, Validated, Validator};
 
 const TIERS: &[&str] = &["address"];
 const ADDRESS: Tier = Tier::named(TIERS, "address");
@@ -11,10 +11,12 @@ pub(super) const VALIDATOR: Validator = Validator {
     name: "email",
     tiers: TIERS,
     description: "domain under a known public suffix (no logo@2x.png); URL credentials rejected",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate,
     mask,
     birth_date: None,
+    column_value: None,
+    prepare: None,
 };
 
 fn mask(value: &str) -> String {

@@ -3,7 +3,7 @@
 
 use iban::IbanLike;
 
-use super::{Tier, Validated, Validator};
+use super::{Candidates, Tier, Validated, Validator};
 
 const TIERS: &[&str] = &["checked"];
 const CHECKED: Tier = Tier::named(TIERS, "checked");
@@ -13,10 +13,12 @@ pub(super) const VALIDATOR: Validator = Validator {
     name: "iban",
     tiers: TIERS,
     description: "country length and BBAN shape per the SWIFT registry, mod-97",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate,
     mask,
     birth_date: None,
+    column_value: None,
+    prepare: None,
 };
 
 fn mask(value: &str) -> String {

@@ -4,7 +4,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::{Tier, Validated, Validator};
+use super::{Candidates, Tier, Validated, Validator};
 
 const IPV4_TIERS: &[&str] = &["address", "weak"];
 const IPV4_ADDRESS: Tier = Tier::named(IPV4_TIERS, "address");
@@ -18,10 +18,12 @@ pub(super) const IPV4: Validator = Validator {
     name: "ipv4",
     tiers: IPV4_TIERS,
     description: "four octets 0-255; version strings and clause numbers (2.1.1.4.) need context; range noted",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate: validate_v4,
     mask: mask_v4,
     birth_date: None,
+    column_value: None,
+    prepare: None,
 };
 
 /// IPv6 addresses, masked to their first two groups.
@@ -29,10 +31,12 @@ pub(super) const IPV6: Validator = Validator {
     name: "ipv6",
     tiers: IPV6_TIERS,
     description: "parses as IPv6 (zone id and prefix allowed); range noted",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate: validate_v6,
     mask: mask_v6,
     birth_date: None,
+    column_value: None,
+    prepare: None,
 };
 
 fn mask_v4(value: &str) -> String {

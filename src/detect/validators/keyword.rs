@@ -2,7 +2,7 @@
 //! the special categories of data. Their terms are matched by one automaton in
 //! [`crate::detect`]; this validator only names their tiers.
 
-use super::{Validated, Validator};
+use super::{Candidates, Validated, Validator};
 
 /// Keyword rules' validator: `strong` terms indicate the category on their own, `weak` ones
 /// often appear without personal data. The keyword is shown as it is.
@@ -10,10 +10,12 @@ pub(super) const VALIDATOR: Validator = Validator {
     name: "keyword",
     tiers: &["strong", "weak"],
     description: "a listed Latvian stem or English keyword at a word start",
-    keywords: true,
+    candidates: Candidates::Keywords,
     validate,
     mask: str::to_string,
     birth_date: None,
+    column_value: None,
+    prepare: None,
 };
 
 /// Keyword rules have no patterns, so nothing comes here to validate.

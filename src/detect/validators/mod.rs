@@ -6,11 +6,13 @@
 mod birth_date;
 mod card;
 mod company_code;
+mod declension;
 mod email;
 mod iban;
 mod ip;
 mod keyword;
 mod none;
+mod person_name;
 mod personal_code;
 mod phone;
 
@@ -79,11 +81,24 @@ pub struct Validator {
     pub tiers: &'static [&'static str],
     /// One line on what it checks, for `rules list`.
     pub description: &'static str,
-    /// Whether its rules are keyword lists rather than patterns.
-    pub keywords: bool,
+    /// Where its candidates come from.
+    pub candidates: Candidates,
     validate: fn(&str, usize, usize) -> Option<Validated>,
     mask: fn(&str) -> String,
     birth_date: Option<fn(&str) -> Option<Date>>,
+    column_value: Option<fn(&str) -> Option<String>>,
+    prepare: Option<fn()>,
+}
+
+/// Where a validator's candidates come from, and so what its rules must give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Candidates {
+    /// The rule's regex patterns.
+    Patterns,
+    /// The rule's keyword terms.
+    Keywords,
+    /// Every capitalised word (a name's first letter); the rule gives no patterns.
+    CapitalisedWords,
 }
 
 /// A date as `(year, month, day)`.
@@ -112,7 +127,7 @@ impl Serialize for Validator {
 }
 
 /// Every validator, in the order `rules list` shows them.
-pub const ALL: [&Validator; 11] = [
+pub const ALL: [&Validator; 12] = [
     &personal_code::VALIDATOR,
     &birth_date::VALIDATOR,
     &company_code::VALIDATOR,
@@ -122,6 +137,7 @@ pub const ALL: [&Validator; 11] = [
     &ip::IPV4,
     &ip::IPV6,
     &card::VALIDATOR,
+    &person_name::VALIDATOR,
     &keyword::VALIDATOR,
     &none::VALIDATOR,
 ];
@@ -160,7 +176,25 @@ impl Validator {
     pub fn birth_date(&self, value: &str) -> Option<Date> {
         self.birth_date.and_then(|date| date(value))
     }
+
+    /// Builds what the validator needs before its first candidate (the names automaton), so
+    /// that the cost falls at start-up, not inside the first file's time limit.
+    pub fn prepare(&self) {
+        if let Some(prepare) = self.prepare {
+            prepare();
+        }
+    }
+
+    /// A table cell's text under a header that names this kind (`Vārds`, `Adrese`), as a value
+    /// of tier [`COLUMN_TIER`]: the header is the evidence, the text needs only the value's
+    /// shape. `None` when the validator takes no such values or the text has not the shape.
+    pub fn column_value(&self, text: &str) -> Option<String> {
+        self.column_value.and_then(|normalise| normalise(text))
+    }
 }
+
+/// The tier of a value that a table column's header names (see [`Validator::column_value`]).
+pub const COLUMN_TIER: &str = "column";
 
 /// One of a validator's tiers: its index in [`Validator::tiers`] (what a rule's confidences
 /// are looked up by) and its name.

@@ -2,7 +2,7 @@
 //! for identifiers that have no check digit or other structure to verify (an employee number
 //! `DARB-123456`, a case number), so that a new kind is a rule file and no code.
 
-use super::{Tier, Validated, Validator};
+use super::{Candidates, Tier, Validated, Validator};
 
 const TIERS: &[&str] = &["match"];
 const MATCH: Tier = Tier::named(TIERS, "match");
@@ -12,10 +12,12 @@ pub(super) const VALIDATOR: Validator = Validator {
     name: "none",
     tiers: TIERS,
     description: "no check: the pattern, boundary and context keywords decide",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate,
     mask,
     birth_date: None,
+    column_value: None,
+    prepare: None,
 };
 
 /// The match is the value, without the blanks a pattern may allow inside it (`PA 1234567` is

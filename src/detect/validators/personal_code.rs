@@ -1,6 +1,6 @@
 //! Latvian personal code (personas kods). Facts: reference `latvian-pii-facts.md` §1.
 
-use super::{Tier, Validated, Validator, digit_string, digits_of, is_real_date, tail};
+use super::{Candidates, Tier, Validated, Validator, digit_string, digits_of, is_real_date, tail};
 
 const TIERS: &[&str] = &["old_format", "new_format_checked", "new_format_unchecked"];
 const OLD_FORMAT: Tier = Tier::named(TIERS, "old_format");
@@ -12,10 +12,12 @@ pub(super) const VALIDATOR: Validator = Validator {
     name: "lv_personal_code",
     tiers: TIERS,
     description: "old format: real birth date, century digit 0-2, date before 2017-07-01, mod-11 check digit; new format: prefix 32-39, check digit raises confidence",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate,
     mask,
     birth_date: Some(old_format_birth_date),
+    column_value: None,
+    prepare: None,
 };
 
 fn mask(value: &str) -> String {

@@ -1,7 +1,7 @@
 //! Phone numbers: Latvian numbers against the numbering plan (reference §3.1) and international
 //! `+CC` numbers with a known country calling code.
 
-use super::{Tier, Validated, Validator, digits_of, push_digits, tail};
+use super::{Candidates, Tier, Validated, Validator, digits_of, push_digits, tail};
 
 const TIERS: &[&str] = &["lv_international", "lv_national", "international"];
 const LV_INTERNATIONAL: Tier = Tier::named(TIERS, "lv_international");
@@ -13,10 +13,12 @@ pub(super) const VALIDATOR: Validator = Validator {
     name: "phone",
     tiers: TIERS,
     description: "+371/00371 numbers against the Latvian numbering plan; bare 8-digit national numbers; international +CC numbers of 8-15 digits with a known country code",
-    keywords: false,
+    candidates: Candidates::Patterns,
     validate,
     mask,
     birth_date: None,
+    column_value: None,
+    prepare: None,
 };
 
 fn mask(value: &str) -> String {
