@@ -38,7 +38,7 @@ people = [
     ("Jānis", "Paraudziņš", pk("0101801234"), "janis.paraudzins@piemers.lv", "26000001"),
     ("Līga", "Testiņa", pk("1503901235"), "liga.testina@piemers.lv", "29000002"),
     ("Ēriks", "Izdomātais", pk("2812651236"), "eriks@piemers.lv", "67000003"),
-    ("Žanna", "Paraugs", hy(pk("3200000000")), "zanna.paraugs@piemers.lv", "22000004"),
+    ("Žanna", "Parauga", hy(pk("3200000000")), "zanna.paraugs@piemers.lv", "22000004"),
 ]
 iban_a = iban("LV", "HABA0000000000123")
 iban_b = iban("LV", "UNLA0000000000456")
@@ -65,6 +65,34 @@ excel_text = f"Vārds\tUzvārds\tPersonas kods\tTālrunis\r\n{v}\t{u}\t{hy(code)
 write("iesniegumi/unicode_teksts.txt", b"\xff\xfe" + excel_text.encode("utf-16-le"))
 v, u, code, mail, tel = people[1]
 write("iesniegumi/utf16_bez_bom.txt", f"Pers. kods: {code}; e-pasts {mail}\r\n".encode("utf-16-le"))
+
+# A letter that names people only by name, in their case forms, beside names that are not
+# people (a street, a school, a company), and a parent's consent form for a child.
+reply = """Rīgas valstspilsētas pašvaldība
+Krišjāņa Barona ielā 3, Rīgā
+
+Godātā Žannas Paraugas kundze!
+
+Atbildot uz Jūsu 2019. gada iesniegumu, paziņojam, ka sociālā palīdzība Žannai Paraugai ir
+piešķirta. Lietu izskatīja Pēteris Izdomāts; jautājumos vērsties pie J. Paraudziņa.
+Pakalpojumu sniedz SIA "Bērziņš un partneri" Jāņa Poruka vidusskolas telpās.
+
+Ar cieņu
+Nodaļas vadītāja Anna Paraudziņa
+"""
+write("iesniegumi/atbilde_2019.txt", reply.encode("utf-8"))
+
+consent = """PIEKRIŠANA BĒRNA FOTOGRAFĒŠANAI
+
+Vecāks (aizbildnis): MĀRIS KALNIŅŠ
+Bērna vārds, uzvārds: Katrīna Kalniņa
+Bērna dzimšanas datums: 14.05.2016.
+Dzīvesvieta: Parauga iela 7-12, Jelgava, LV-3001
+
+Piekrītu, ka manu meitu Katrīnu Kalniņu fotografē skolas pasākumos.
+Paraksts: M. Kalniņš
+"""
+write("iesniegumi/piekrisana_foto.txt", consent.encode("utf-8"))
 
 log = """83.241.12.7 - - [12/Mar/2024:10:15:32 +0200] "GET /pakalpojumi HTTP/1.1" 200 5120
 62.85.4.19 - - [12/Mar/2024:10:15:40 +0200] "POST /pieteikums HTTP/1.1" 302 0

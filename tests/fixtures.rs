@@ -65,7 +65,7 @@ fn sample_share_matches_expected_inventory() {
         .collect();
     assert_eq!(seen, want_files);
     let summary = scan.summary();
-    assert_eq!(summary["files_seen"], 12);
+    assert_eq!(summary["files_seen"], 14);
     assert_eq!(
         summary["files_clean"], 1,
         "noteikumi.txt: clause numbers, versions, GUID, ISBN"

@@ -272,7 +272,7 @@ fn output_file_is_atomic_private_and_not_scanned() {
     let scan = harness::run(cmd);
     assert_eq!(scan.code, 0, "{}", scan.stderr);
     let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(doc["schema_version"], 4);
+    assert_eq!(doc["schema_version"], 5);
     assert_eq!(doc["files"].as_array().unwrap().len(), 1);
     assert_eq!(
         doc["summary"]["files_seen"], 1,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use path::PathRepr;
 
 /// Version of the inventory format. Bump when a field changes meaning.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// How sure a finding is.
 #[derive(
