@@ -264,10 +264,7 @@ fn is_blank(c: char) -> bool {
 
 /// The end of the run of letters at `at`.
 fn letters_end(text: &str, at: usize) -> usize {
-    text[at..]
-        .char_indices()
-        .find(|(_, c)| !c.is_alphabetic())
-        .map_or(text.len(), |(i, _)| at + i)
+    crate::detect::letters_end(text, at)
 }
 
 /// The end of the word at `start`: a run of letters, with a hyphen and a second capitalised
@@ -331,13 +328,18 @@ fn glued(text: &str, start: usize, end: usize) -> bool {
 
 fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     let names = &*NAMES;
+    // Most capitalised words are no first name: the automaton, anchored, says so first.
+    let readings = if text[start..end].chars().nth(1).is_none() {
+        None
+    } else {
+        Some(names.readings_of(text, start, end)?)
+    };
     if glued(text, start, end) || names.after_organisation_form(text, start) {
         return None;
     }
-    if text[start..end].chars().count() == 1 {
+    let Some(readings) = readings else {
         return initials(names, text, start);
-    }
-    let readings = names.readings_of(text, start, end)?;
+    };
     let caps = shape(&text[start..end]) == Some(Shape::Upper);
     let ambiguous = readings.iter().all(|r| names.ambiguous[r.name as usize]);
     // `Vītols Kristaps`: a word that is also a first name, before a first name, is the surname
