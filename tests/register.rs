@@ -117,6 +117,61 @@ fn find_locates_every_file_of_a_person_in_the_store_and_by_scanning() {
     assert_eq!(nobody["values"][0]["places"], json!([]));
 }
 
+/// Regression (issue 15): a CSV of `Vārds;Uzvārds;Adrese` counted as holding personal data
+/// but gave no record, no CSV row and no report row. Now each row's name cells are one name,
+/// and `find` by a name finds every inflected occurrence of it, in the store and by a scan.
+#[test]
+fn name_columns_make_records_and_find_finds_a_name_in_every_case() {
+    let env = TestEnv::new();
+    env.write(
+        "Personals/saraksts.csv",
+        "Vārds;Uzvārds;Adrese\nJānis;Bērziņš;Parauga iela 1, Rīga\nŽanna;Ivanova;Jelgava\n",
+    );
+    env.write(
+        "Iesniegumi/a.txt",
+        "Jāņa Bērziņa iesniegums par pabalstu.\n",
+    );
+    env.write("Iesniegumi/b.txt", "Izziņu izsniegt Jānim Bērziņam.\n");
+    env.write(
+        "Iesniegumi/c.txt",
+        "Birojs Krišjāņa Barona ielā 3, SIA Bērziņš un partneri.\n",
+    );
+    let store = env.temp.path().join("piimap.db");
+    let store = store.to_str().unwrap();
+    let scan = env.scan(&["--store", store, "--reveal"]);
+    let csv = scan.file("saraksts.csv");
+    assert_eq!(csv["personal_data"], true, "{csv}");
+    let names = scan
+        .kind("saraksts.csv", "person_name")
+        .expect("names of the rows");
+    assert_eq!(names["values"], json!(["Jānis Bērziņš", "Žanna Ivanova"]));
+    assert!(
+        scan.files()
+            .iter()
+            .all(|r| !r["path"].as_str().unwrap().ends_with("c.txt")),
+        "a street and a company are no people"
+    );
+    let mut cmd = env.command();
+    cmd.args(["scan", "-q", "--format", "csv"]).arg(&env.root);
+    let rows = run(cmd).stdout;
+    assert!(
+        rows.lines()
+            .any(|l| l.contains("saraksts.csv") && l.contains("person_name")),
+        "{rows}"
+    );
+    let expected = [
+        "Iesniegumi/a.txt",
+        "Iesniegumi/b.txt",
+        "Personals/saraksts.csv",
+    ];
+    let (code, doc, stderr) = find(&env, &["--store", store, "Jānis Bērziņš"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(files_of(&doc, 0), expected);
+    let root = env.root.to_str().unwrap();
+    let (_, scanned, _) = find(&env, &[root, "--value", "Jāņa Bērziņa"]);
+    assert_eq!(files_of(&scanned, 0), expected);
+}
+
 #[test]
 fn find_refuses_what_it_cannot_answer() {
     let env = TestEnv::new();
