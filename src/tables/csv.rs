@@ -234,11 +234,11 @@ impl<'c> CsvView<'c> {
             let placed_here = |rule: usize| {
                 self.placed_row == field.row && self.placed.contains(&(field.column, rule))
             };
-            let kind_placed = detector
-                .rules()
-                .iter()
-                .enumerate()
-                .any(|(rule, r)| Some(&r.kind) == class.kind.as_ref() && placed_here(rule));
+            let rules = detector.rules();
+            let kind_placed = self.placed_row == field.row
+                && self.placed.iter().any(|&(column, rule)| {
+                    column == field.column && Some(&rules[rule].kind) == class.kind.as_ref()
+                });
             if restored.is_none() && kind_placed {
                 continue;
             }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::declension::{self, Case, Gender};
 use super::{Candidates, Tier, Validated, Validator};
-use crate::detect::without_diacritics;
+use crate::detect::{letters_end, without_diacritics};
 
 const TIERS: &[&str] = &["full_name", "initials", "first_name", super::COLUMN_TIER];
 const FULL_NAME: Tier = Tier::named(TIERS, "full_name");
@@ -257,14 +257,17 @@ fn capitalise(word: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Each part of a double name capitalised: `LIEPIŅA-OZOLA` → `Liepiņa-Ozola`.
+fn capitalise_parts(word: &str) -> String {
+    word.split('-')
+        .map(capitalise)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// Whether `c` separates two words of a name (a space, a no-break space or a tab).
 fn is_blank(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\t')
-}
-
-/// The end of the run of letters at `at`.
-fn letters_end(text: &str, at: usize) -> usize {
-    crate::detect::letters_end(text, at)
 }
 
 /// The end of the word at `start`: a run of letters, with a hyphen and a second capitalised
@@ -477,13 +480,7 @@ fn initials(names: &Names, text: &str, start: usize) -> Option<Validated> {
         return None;
     }
     if caps {
-        value.push_str(
-            &surname
-                .split('-')
-                .map(capitalise)
-                .collect::<Vec<_>>()
-                .join("-"),
-        );
+        value.push_str(&capitalise_parts(surname));
     } else {
         value.push_str(surname);
     }
@@ -523,11 +520,7 @@ fn column_value(text: &str) -> Option<String> {
             return None;
         }
         value.push(match shape(body.split('-').next().unwrap_or(body)) {
-            Some(Shape::Upper) if !initial => body
-                .split('-')
-                .map(capitalise)
-                .collect::<Vec<_>>()
-                .join("-"),
+            Some(Shape::Upper) if !initial => capitalise_parts(body),
             _ => word.to_string(),
         });
     }
