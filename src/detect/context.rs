@@ -15,6 +15,7 @@ pub struct ContextMatcher {
     keywords: Vec<String>,
     before: usize,
     after: usize,
+    lines_before: usize,
     raise_by: u8,
     lower_by: u8,
     required: bool,
@@ -59,6 +60,7 @@ impl ContextMatcher {
             keywords,
             before: spec.before,
             after: spec.after,
+            lines_before: spec.lines_before,
             raise_by: spec.raise_by,
             lower_by: spec.lower_by,
             required: spec.required,
@@ -122,7 +124,10 @@ impl ContextMatcher {
                 .nth(self.before.saturating_sub(1))
                 .map_or(0, |(i, _)| i)
         };
-        let from = text[from..start].rfind('\n').map_or(from, |i| from + i + 1);
+        let from = text[from..start]
+            .rmatch_indices('\n')
+            .nth(self.lines_before)
+            .map_or(from, |(i, _)| from + i + 1);
         let window = &text[from..start];
         if scratch.before != window {
             lowercase_into(window, &mut scratch.lowered);
@@ -215,6 +220,7 @@ mod tests {
         ContextMatcher::new(&ContextSpec {
             before: 30,
             after: 10,
+            lines_before: 0,
             raise: vec!["personas kod".into(), "p.k.".into()],
             lower: vec!["tālr".into()],
             ignore: vec!["nr.p.k.".into()],

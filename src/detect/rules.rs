@@ -112,6 +112,10 @@ pub struct ContextSpec {
     /// Characters after the match to look at.
     #[serde(default = "default_after")]
     pub after: usize,
+    /// Line breaks the window before may reach back over (an institution's name on the line
+    /// above its address); by default it stops at the value's line.
+    #[serde(default)]
+    pub lines_before: usize,
     /// Keywords (stems) that raise the confidence.
     #[serde(default)]
     pub raise: Vec<String>,

@@ -98,6 +98,10 @@ impl Worker<'_> {
             let restored = class.and_then(|c| c.restore_number(text));
             let text = restored.as_deref().unwrap_or(text);
             tables::scan_labelled(detector, label, text, &mut segment, pending);
+            if let Some(class) = class.filter(|_| name_part.is_none()) {
+                let fallback = tables::column_fallback(detector, class, text, pending);
+                pending.extend(fallback);
+            }
             if let Some(column) = &mut column {
                 column.add_values(1);
             }

@@ -1,7 +1,8 @@
 //! A CSV/TSV file seen as a table while its text streams past.
 
 use super::{
-    ColumnClass, ColumnClasses, ColumnTally, NAME_KIND, NameOfRow, NamePart, RowName, scan_labelled,
+    ColumnClass, ColumnClasses, ColumnTally, NAME_KIND, NameOfRow, NamePart, RowName,
+    column_fallback, scan_labelled,
 };
 use crate::detect::{Detector, Finding};
 use crate::extract::Format;
@@ -235,10 +236,21 @@ impl<'c> CsvView<'c> {
                 self.placed_row == field.row && self.placed.contains(&(field.column, rule))
             };
             let rules = detector.rules();
+            // Of the column's kind, or read by the same validator under another rule (an
+            // organisation's address in an address column).
+            let reads_kind = |rule: usize| {
+                class.kind.as_ref().is_some_and(|kind| {
+                    rules.iter().any(|r| {
+                        &r.kind == kind
+                            && (r.kind == rules[rule].kind || r.validator == rules[rule].validator)
+                    })
+                })
+            };
             let kind_placed = self.placed_row == field.row
-                && self.placed.iter().any(|&(column, rule)| {
-                    column == field.column && Some(&rules[rule].kind) == class.kind.as_ref()
-                });
+                && self
+                    .placed
+                    .iter()
+                    .any(|&(column, rule)| column == field.column && reads_kind(rule));
             if restored.is_none() && kind_placed {
                 continue;
             }
@@ -254,6 +266,7 @@ impl<'c> CsvView<'c> {
             if restored.is_none() {
                 found.retain(|f| !placed_here(f.rule));
             }
+            found.extend(column_fallback(detector, class, value, &found));
             for f in found.drain(..) {
                 if let Some(kind) = emit(f, locate()) {
                     self.tally

@@ -35,3 +35,19 @@ pub fn scan_labelled(
     detector.scan(segment, start..segment.len(), 0, out);
     start
 }
+
+/// The finding a cell of a classified column gives by its header alone (`Adrese` over
+/// `Dzirnavu 5-3`: see [`Detector::column_finding`]), when the cell's own scan (`found`) gave
+/// nothing of the column's kind. Name columns are the row's name instead (see [`RowName`]).
+pub fn column_fallback(
+    detector: &Detector<'_>,
+    class: &ColumnClass,
+    text: &str,
+    found: &[Finding],
+) -> Option<Finding> {
+    let kind = class.kind.as_deref()?;
+    if found.iter().any(|f| detector.rules()[f.rule].kind == kind) {
+        return None;
+    }
+    detector.column_finding(kind, text)
+}

@@ -3,6 +3,7 @@
 //! the decision (for example `old_format` or `new_format_unchecked`). The rule file maps each tier
 //! to a base confidence, so how much a check is worth stays in data.
 
+mod address;
 mod birth_date;
 mod card;
 mod company_code;
@@ -127,7 +128,7 @@ impl Serialize for Validator {
 }
 
 /// Every validator, in the order `rules list` shows them.
-pub const ALL: [&Validator; 12] = [
+pub const ALL: [&Validator; 13] = [
     &personal_code::VALIDATOR,
     &birth_date::VALIDATOR,
     &company_code::VALIDATOR,
@@ -138,6 +139,7 @@ pub const ALL: [&Validator; 12] = [
     &ip::IPV6,
     &card::VALIDATOR,
     &person_name::VALIDATOR,
+    &address::VALIDATOR,
     &keyword::VALIDATOR,
     &none::VALIDATOR,
 ];
