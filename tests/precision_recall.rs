@@ -1,9 +1,12 @@
 //! Precision and recall per kind on a generated corpus of Latvian-like text with planted values
 //! and hard negatives (company numbers, wrong check digits, impossible dates, version strings,
-//! clause numbers, GUIDs, ISBNs, timestamps, image names with @, amounts), in UTF-8,
+//! clause numbers, GUIDs, ISBNs, timestamps, image names with @, amounts, document-shaped
+//! invoice numbers, issue dates, streets without numbers, event venues), in UTF-8,
 //! Windows-1257 and UTF-16, and, as a share mixes them in, xlsx people lists, docx, PDF (text
-//! without diacritics) and zip archives. The issues' target: at least 0.98 for every kind,
-//! scored separately per format; for people's names (issue 15) precision 0.95 and recall 0.90.
+//! without diacritics), e-mails (8-bit and base64 bodies, trace headers) and zip archives. The
+//! issues' target: at least 0.98 for every kind, scored separately per format; for people's
+//! names (issue 15) precision 0.95 and recall 0.90 (issue 15 asks 0.97/0.95 of identity
+//! documents, birth dates and addresses: they are held to 0.98 like the identifiers).
 
 mod harness;
 
@@ -18,16 +21,18 @@ type Scores = BTreeMap<(&'static str, String), (usize, usize, usize)>;
 fn every_kind_reaches_the_precision_and_recall_target() {
     let spec = corpus::CorpusSpec {
         seed: 20261122,
-        size: 4 << 20,
-        density: 400,
+        size: 8 << 20,
+        density: 1200,
         workbook_cells: Some(4_000),
         mixed: true,
         ..corpus::CorpusSpec::default()
     };
-    // Text, docx, PDF and zip members: eight kinds each; the workbooks: personal codes,
-    // e-mails, phones, IBANs, cards (16-digit ones typed as numbers, their last digit lost)
-    // and names.
-    assert_targets(&scores(&spec), 4 * 8 + 6);
+    // Text, docx, PDF, e-mails and zip members: twelve kinds each (the eight identifiers,
+    // names, identity documents, birth dates, personal and organisations' addresses); the
+    // workbooks: personal codes, e-mails, phones, IBANs, cards (16-digit ones typed as numbers,
+    // their last digit lost) and names. The density is high enough that each small office
+    // file holds every kind a few times.
+    assert_targets(&scores(&spec), 5 * 12 + 6);
 }
 
 #[test]
@@ -99,6 +104,7 @@ fn scores(spec: &corpus::CorpusSpec) -> Scores {
                 Some("xlsx") => "xlsx",
                 Some("docx") => "docx",
                 Some("pdf") => "pdf",
+                Some("eml") => "eml",
                 _ => "text",
             };
             let s = score.entry((group, kind.clone())).or_default();

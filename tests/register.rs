@@ -119,7 +119,8 @@ fn find_locates_every_file_of_a_person_in_the_store_and_by_scanning() {
 
 /// Regression (issue 15): a CSV of `Vārds;Uzvārds;Adrese` counted as holding personal data
 /// but gave no record, no CSV row and no report row. Now each row's name cells are one name,
-/// and `find` by a name finds every inflected occurrence of it, in the store and by a scan.
+/// and `find` by a name finds every inflected occurrence of it, in the store and by a scan;
+/// the `Adrese` cells are addresses.
 #[test]
 fn name_columns_make_records_and_find_finds_a_name_in_every_case() {
     let env = TestEnv::new();
@@ -145,11 +146,19 @@ fn name_columns_make_records_and_find_finds_a_name_in_every_case() {
         .kind("saraksts.csv", "person_name")
         .expect("names of the rows");
     assert_eq!(names["values"], json!(["Jānis Bērziņš", "Žanna Ivanova"]));
-    assert!(
-        scan.files()
-            .iter()
-            .all(|r| !r["path"].as_str().unwrap().ends_with("c.txt")),
-        "a street and a company are no people"
+    // The address column's cells are addresses (a town alone is not).
+    let addresses = scan
+        .kind("saraksts.csv", "postal_address")
+        .expect("addresses");
+    assert_eq!(addresses["values"], json!(["Parauga iela 1"]));
+    // A street and a company are no people; the office's address is the company's.
+    let office = scan.file("c.txt");
+    assert_eq!(office["personal_data"], false, "{office}");
+    assert!(scan.kind("c.txt", "person_name").is_none(), "{office}");
+    assert_eq!(
+        scan.kind("c.txt", "organisation_address")
+            .expect("an office")["values"],
+        json!(["Krišjāņa Barona iela 3"])
     );
     let mut cmd = env.command();
     cmd.args(["scan", "-q", "--format", "csv"]).arg(&env.root);

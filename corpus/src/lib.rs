@@ -141,6 +141,7 @@ const SURNAMES: &[[[&str; 3]; 2]] = &[
 struct Person {
     first: [&'static str; 3],
     surname: [&'static str; 3],
+    female: bool,
 }
 
 impl Person {
@@ -154,6 +155,7 @@ impl Person {
         Person {
             first,
             surname: rng.pick(SURNAMES)[usize::from(female)],
+            female,
         }
     }
 
@@ -373,6 +375,128 @@ fn card(rng: &mut Rng) -> (String, String) {
     (written, s)
 }
 
+/// A passport, eID card or residence permit number (two letters, seven digits) or a driver's
+/// licence number (three letters, six digits), as `(written, normalised)`.
+fn id_document(rng: &mut Rng) -> (String, String) {
+    let letters = |rng: &mut Rng, n: usize| -> String {
+        (0..n)
+            .map(|_| char::from(b'A' + rng.below(26) as u8))
+            .collect()
+    };
+    let (prefix, digits) = if rng.below(4) == 0 {
+        (letters(rng, 3), digits_str(&rng.digits(6)))
+    } else {
+        (letters(rng, 2), digits_str(&rng.digits(7)))
+    };
+    let gap = if rng.below(3) == 0 { " " } else { "" };
+    (
+        format!("{prefix}{gap}{digits}"),
+        format!("{prefix}{digits}"),
+    )
+}
+
+/// The months in the locative case, as the long date form has them (`12. martā`).
+const MONTHS_LOCATIVE: [&str; 12] = [
+    "janvārī",
+    "februārī",
+    "martā",
+    "aprīlī",
+    "maijā",
+    "jūnijā",
+    "jūlijā",
+    "augustā",
+    "septembrī",
+    "oktobrī",
+    "novembrī",
+    "decembrī",
+];
+
+/// A date of birth in one of its written forms, as `(written, YYYY-MM-DD)`.
+fn birth_date(rng: &mut Rng) -> (String, String) {
+    let (year, month, day) = (1940 + rng.below(80), 1 + rng.below(12), 1 + rng.below(28));
+    let written = match rng.below(3) {
+        0 => format!("{day:02}.{month:02}.{year}."),
+        1 => format!("{year}-{month:02}-{day:02}"),
+        _ => format!(
+            "{year}. gada {day}. {}",
+            MONTHS_LOCATIVE[month as usize - 1]
+        ),
+    };
+    (written, format!("{year}-{month:02}-{day:02}"))
+}
+
+/// Street names in the genitive, as addresses have them.
+const STREETS: &[&str] = &[
+    "Brīvības",
+    "Lāčplēša",
+    "Elizabetes",
+    "Tērbatas",
+    "Dzirnavu",
+    "Ganību",
+    "Kalnciema",
+    "Maskavas",
+    "Slokas",
+    "Krišjāņa Valdemāra",
+    "Aleksandra Čaka",
+    "Skolas",
+    "Jūras",
+    "Pils",
+];
+/// Street types: nominative, accusative, locative (`iela`, `ielu`, `ielā`).
+const STREET_TYPES: &[[&str; 3]] = &[
+    ["iela", "ielu", "ielā"],
+    ["iela", "ielu", "ielā"],
+    ["iela", "ielu", "ielā"],
+    ["gatve", "gatvi", "gatvē"],
+    ["bulvāris", "bulvāri", "bulvārī"],
+    ["prospekts", "prospektu", "prospektā"],
+];
+/// Towns and their postcodes' first two digits.
+const TOWNS: &[(&str, u64)] = &[
+    ("Rīga", 10),
+    ("Jelgava", 30),
+    ("Liepāja", 34),
+    ("Valmiera", 42),
+    ("Daugavpils", 54),
+];
+
+/// A street address in case `case` (0 nominative, 1 accusative, 2 locative) with its house
+/// number and town, and a postcode or flat at times, as `(written, normalised)`: the
+/// nominative street with the postcode (`Brīvības iela 12-5, LV-1010`).
+fn street_address(rng: &mut Rng, case: usize) -> (String, String) {
+    let street = *rng.pick(STREETS);
+    let kind = rng.pick(STREET_TYPES);
+    let mut number = (1 + rng.below(150)).to_string();
+    if rng.below(5) == 0 {
+        number.push('A');
+    }
+    if rng.below(2) == 0 {
+        number.push_str(&format!("-{}", 1 + rng.below(80)));
+    }
+    let (town, region) = *rng.pick(TOWNS);
+    let postcode = format!("LV-{region}{:02}", rng.below(100));
+    let mut written = format!("{street} {} {number}, {town}", kind[case]);
+    let mut value = format!("{street} {} {number}", kind[0]);
+    if rng.below(3) != 0 {
+        written.push_str(&format!(", {postcode}"));
+        value.push_str(&format!(", {postcode}"));
+    }
+    (written, value)
+}
+
+/// A person's address: a street address or a rural house with its parish, as `(written,
+/// normalised)`.
+fn postal_address(rng: &mut Rng) -> (String, String) {
+    if rng.below(4) == 0 {
+        let house = *rng.pick(&["Kalnāji", "Jaunzemji", "Liepkalni", "Ozoli", "Mazsili"]);
+        let parish = *rng.pick(&["Mārupes", "Ikšķiles", "Salaspils", "Kandavas", "Rojas"]);
+        let postcode = format!("LV-{}", 2000 + rng.below(2000));
+        let written = format!("\"{house}\", {parish} pag., {parish} nov., {postcode}");
+        return (written.clone(), written);
+    }
+    street_address(rng, 0)
+}
+
 fn public_ip(rng: &mut Rng) -> String {
     let first = *rng.pick(&[62u64, 80, 81, 83, 85, 87, 91, 94, 159, 195, 212, 213]);
     format!(
@@ -387,8 +511,50 @@ fn public_ip(rng: &mut Rng) -> String {
 fn positive(rng: &mut Rng) -> Planted {
     let person = Person::random(rng);
     let name = person.name(0);
-    let (line, value) = match rng.below(13) {
+    let (line, value) = match rng.below(18) {
         11 | 12 => return name_line(rng, &person),
+        13 => {
+            let (w, v) = id_document(rng);
+            let line = match rng.below(4) {
+                0 => format!("{name}, pases Nr. {w}, izdota 12.03.2019."),
+                1 => format!("Personas apliecība {w}, derīga līdz 2030. gadam."),
+                2 => format!("Uzturēšanās atļauja Nr. {w}"),
+                _ => format!("Vadītāja apliecības numurs {w}"),
+            };
+            (line, ("id_document", v))
+        }
+        14 => {
+            let (w, v) = birth_date(rng);
+            let born = if person.female { "dzimusi" } else { "dzimis" };
+            let line = match rng.below(3) {
+                0 => format!("{name}, {born} {w}, dzīvo Rīgā."),
+                1 => format!("Dzimšanas datums: {w}"),
+                _ => format!("Bērna dzimšanas datums {w}; vecāks {name}."),
+            };
+            (line, ("birth_date", v))
+        }
+        15 | 16 => {
+            let (w, v) = postal_address(rng);
+            let line = match rng.below(3) {
+                0 => format!("Deklarētā dzīvesvieta: {w}"),
+                1 => format!("{name}, adrese {w}, lūdz izsniegt izziņu."),
+                _ => format!("Atbildi nosūtīt uz adresi {w}"),
+            };
+            (line, ("postal_address", v))
+        }
+        17 => {
+            let code = company_code(rng);
+            let (w, v) = street_address(rng, 0);
+            let line = match rng.below(2) {
+                0 => format!("SIA \"Piemērs\", reģ. Nr. {code}, juridiskā adrese: {w}"),
+                _ => format!("Pašvaldības iestāde \"Sociālais dienests\", {w}, darba laiks 8-17"),
+            };
+            let mut values = vec![("organisation_address", v)];
+            if line.contains(&code) {
+                values.push(("lv_company_code", code));
+            }
+            return (line, values);
+        }
         0 | 1 => {
             let (w, v) = personal_code(rng);
             let line = match rng.below(4) {
@@ -496,14 +662,30 @@ fn name_line(rng: &mut Rng, person: &Person) -> Planted {
 
 /// One hard negative: looks like personal data, is not.
 fn negative(rng: &mut Rng) -> String {
-    match rng.below(20) {
+    match rng.below(26) {
+        // Document-shaped codes without a document word, dates that are not births, streets
+        // without a house number, a year after a street, an event's venue.
+        20 => format!("Rēķins Nr. AB{} apmaksāts.", digits_str(&rng.digits(7))),
+        21 => format!(
+            "Pase izdota {:02}.{:02}.{}, derīga 10 gadus.",
+            1 + rng.below(28),
+            1 + rng.below(12),
+            2010 + rng.below(15)
+        ),
+        22 => format!(
+            "Dzimšanas datums: 31.02.{}; lūdzam precizēt.",
+            1950 + rng.below(50)
+        ),
+        23 => "Gaismas ielā notiks talka, Jūras ielas posms slēgts.".to_string(),
+        24 => format!(
+            "Brīvības ielā {}. gadā atklāja pieminekli.",
+            1920 + rng.below(100)
+        ),
+        25 => format!("Sapulce notiks Tērbatas ielā {}, Rīgā.", 1 + rng.below(90)),
         // Words that are also first names or surnames, and names that are not people: streets,
         // schools, companies, places (people-and-documents.md, names).
         15 => "Liepa zied, egle zaļo un ausma aust pār Gaismas ielu.".to_string(),
-        16 => format!(
-            "Birojs atrodas Krišjāņa Barona ielā {}, Rīgā.",
-            1 + rng.below(150)
-        ),
+        16 => "Birojs atrodas Krišjāņa Barona ielā, Rīgā.".to_string(),
         17 => "Līgumu slēdz SIA \"Bērziņš un partneri\" ar pašvaldību.".to_string(),
         18 => "Augustā Liepājā un Ozolniekos notiks svētki Rasas parkā.".to_string(),
         19 => "Jāņa Poruka vidusskolas audzēkņi apmeklēja Raiņa muzeju.".to_string(),
@@ -902,9 +1084,10 @@ pub struct CorpusSpec {
     pub tiny_files: u64,
 }
 
-/// In a mixed share, per 100 files: workbooks, Word files, PDFs and zip archives; the rest are
+/// In a mixed share, per 100 files: workbooks, Word files, PDFs, zip archives and e-mails; the rest are
 /// text, CSV and logs.
-const OFFICE_SHARE: [(&str, u64); 4] = [("xlsx", 6), ("docx", 6), ("pdf", 5), ("zip", 3)];
+const OFFICE_SHARE: [(&str, u64); 5] =
+    [("xlsx", 6), ("docx", 6), ("pdf", 5), ("zip", 3), ("eml", 5)];
 
 /// Writes a corpus as `spec` says under `dir/share`, and the truth to `dir/truth.json`. Big
 /// files are written in chunks, so memory stays small whatever their size.
@@ -932,6 +1115,7 @@ pub fn generate(dir: &Path, spec: &CorpusSpec) -> Result<Truth> {
                     )]
                 }
                 "docx" => vec![(name.clone(), write_docx(&path, &mut rng, spec.density)?)],
+                "eml" => vec![(name.clone(), write_eml(&path, &mut rng, spec.density)?)],
                 "pdf" => {
                     let len = 2_000 + rng.below(30_000) as usize;
                     vec![(name.clone(), write_pdf(&path, &mut rng, spec.density, len)?)]
@@ -1124,6 +1308,39 @@ fn write_docx(path: &Path, rng: &mut Rng, density: u32) -> Result<Values> {
         zip.write_all(xml.as_bytes())?;
     }
     zip.finish()?.flush()?;
+    Ok(planted)
+}
+
+/// An e-mail as a mail client saves it: the sender's and the recipient's addresses, the
+/// sending client's IP address in a `Received:` trace header, and generated prose as its body,
+/// UTF-8 in 8 bits or in base64.
+fn write_eml(path: &Path, rng: &mut Rng, density: u32) -> Result<Values> {
+    use base64::Engine;
+    let len = 2_000 + rng.below(60_000) as usize;
+    let (text, mut planted) = latvian_text(rng, len, density);
+    let (sender, sender_value) = email(rng);
+    let ip = public_ip(rng);
+    let base64 = rng.below(2) == 0;
+    let mut mail = format!(
+        "Received: from klients.example.lv ([{ip}]) by mx.iestade.lv with ESMTPSA; Tue, 12 Mar 2024 10:15:32 +0200\r\n\
+         From: {sender}\r\nTo: pieteikumi@iestade.lv\r\nSubject: Iesniegums\r\n\
+         Date: Tue, 12 Mar 2024 10:15:32 +0200\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: {}\r\n\r\n",
+        if base64 { "base64" } else { "8bit" }
+    );
+    if base64 {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+        for chunk in encoded.as_bytes().chunks(76) {
+            mail.push_str(std::str::from_utf8(chunk)?);
+            mail.push_str("\r\n");
+        }
+    } else {
+        mail.push_str(&text.replace('\n', "\r\n"));
+    }
+    fs::write(path, mail)?;
+    planted.push(("email", sender_value));
+    planted.push(("email", "pieteikumi@iestade.lv".to_string()));
+    planted.push(("ipv4", ip));
     Ok(planted)
 }
 

@@ -8,6 +8,17 @@ use super::{Caps, ExtractError, Shortfall};
 /// Headers that name people (and the subject, which often does too).
 const HEADERS: &[&str] = &["From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject"];
 
+/// Trace headers, read as they are written: the sending client's IP address is in them
+/// (`Received: from pc ([195.1.2.3])`, `X-Originating-IP: [2a02::1]`).
+const TRACE_HEADERS: &[&str] = &[
+    "Received",
+    "X-Originating-IP",
+    "X-Sender-IP",
+    "X-Client-IP",
+    "X-Forwarded-For",
+    "X-Real-IP",
+];
+
 /// Where a piece of a message's text is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailPart {
@@ -59,6 +70,13 @@ pub fn read_message<R: Read>(
         };
         if let Some(text) = text.filter(|t| !t.is_empty()) {
             visit(MailPart::Header(name), &text);
+        }
+    }
+    for (name, raw) in message.headers_raw() {
+        if let Some(&trace) = TRACE_HEADERS.iter().find(|t| t.eq_ignore_ascii_case(name)) {
+            // Folded lines unfolded: one header is one line of text.
+            let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            visit(MailPart::Header(trace), &text);
         }
     }
     for body in 0..message.text_body_count() {
@@ -268,5 +286,35 @@ VsSBcmRzO0UtcGFzdHMK\r\n\
         assert_eq!(attachments.len(), 1);
         assert_eq!(attachments[0].0, "saraksts.csv");
         assert_eq!(attachments[0].1, "Vārds;E-pasts\n".as_bytes());
+    }
+
+    #[test]
+    fn trace_headers_are_read_unfolded() {
+        let message = "Received: from pc.example.lv ([195.244.1.7])\r\n\
+                       \tby mx.iestade.lv; Tue, 12 Mar 2024 10:15:32 +0200\r\n\
+                       Received: from [2a02:aa1:1001::5] by relay\r\n\
+                       X-Originating-IP: [85.254.17.3]\r\n\
+                       From: anna@piemers.lv\r\n\r\nTeksts.\r\n";
+        let mut texts = Vec::new();
+        read_message(
+            message.as_bytes(),
+            &Caps::TEST,
+            |part, text| texts.push((part, text.to_string())),
+            |_| {},
+        )
+        .unwrap();
+        let received: Vec<&str> = texts
+            .iter()
+            .filter(|(part, _)| *part == MailPart::Header("Received"))
+            .map(|(_, text)| text.as_str())
+            .collect();
+        assert_eq!(
+            received,
+            [
+                "from pc.example.lv ([195.244.1.7]) by mx.iestade.lv; Tue, 12 Mar 2024 10:15:32 +0200",
+                "from [2a02:aa1:1001::5] by relay"
+            ]
+        );
+        assert!(texts.contains(&(MailPart::Header("X-Originating-IP"), "[85.254.17.3]".into())));
     }
 }

@@ -118,7 +118,8 @@ fn street(text: &str, start: usize) -> Option<Validated> {
     };
     let (name_start, name) = street_name(text, start, upper)?;
     let (number, number_end, flat) = house_number(text, type_end)?;
-    let nominative = if word.is_ascii() {
+    // Typed without diacritics (`Brivibas bulv.`), the nominative has none either.
+    let nominative = if text[name_start..type_end].is_ascii() {
         without_diacritics(nominative).into_owned()
     } else {
         nominative.to_string()
@@ -160,10 +161,7 @@ fn street_name(text: &str, type_start: usize, upper: bool) -> Option<(usize, Str
         let fits = match words.last() {
             None => is_capitalised(word, upper) || is_ordinal(word) || is_month(word),
             Some(last) if is_month(last) => is_ordinal(word),
-            Some(_) => {
-                is_capitalised(word, upper)
-                    && (word.ends_with(['a', 's', '.']) || upper && word.ends_with(['A', 'S']))
-            }
+            Some(_) => is_capitalised(word, upper) && ends_as_a_genitive(word),
         };
         if !fits {
             break;
@@ -187,6 +185,14 @@ fn is_capitalised(word: &str, upper: bool) -> bool {
         && word.chars().any(char::is_alphabetic)
         && chars
             .all(|c| (c.is_alphabetic() && (!upper || c.is_uppercase())) || c == '-' || c == '.')
+}
+
+/// Whether a word before a street's name ends as the genitive of a first name, an adjective
+/// or an abbreviation does (`Krišjāņa`, `Annas`, `Mazā`, `Kr.`), not as a nominative
+/// (`Birojs Krišjāņa Barona ielā`: the office is not in the street's name).
+fn ends_as_a_genitive(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.ends_with(['a', 'ā', '.']) || lower.ends_with("as") || lower.ends_with("es")
 }
 
 /// `5.`, `13.`: an ordinal of a numbered line or a date.
@@ -437,4 +443,170 @@ fn column_value(text: &str) -> Option<String> {
         return None;
     }
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value and the matched text of the address whose street type (or opening quote) is
+    /// `at` in `text`.
+    fn read(text: &str, at: &str) -> Option<(String, String)> {
+        let start = text.find(at).unwrap();
+        let v = validate(text, start, start + at.len())?;
+        let from = v.start.unwrap_or(start);
+        Some((v.value, text[from..v.end].to_string()))
+    }
+
+    fn value(text: &str, at: &str) -> Option<String> {
+        read(text, at).map(|(value, _)| value)
+    }
+
+    #[test]
+    fn every_case_of_a_street_type_gives_the_nominative() {
+        for (text, at) in [
+            ("Brīvības iela 12", "iela"),
+            ("pie Brīvības ielas 12", "ielas"),
+            ("uz Brīvības ielu 12", "ielu"),
+            ("dzīvo Brīvības ielā 12", "ielā"),
+            ("BRĪVĪBAS IELĀ 12", "IELĀ"),
+        ] {
+            let expected = if text.contains("BRĪV") {
+                "BRĪVĪBAS iela 12"
+            } else {
+                "Brīvības iela 12"
+            };
+            assert_eq!(value(text, at).as_deref(), Some(expected), "{text}");
+        }
+        assert_eq!(
+            value("Kr. Valdemāra bulvārī 7", "bulvārī").as_deref(),
+            Some("Kr. Valdemāra bulvāris 7")
+        );
+        assert_eq!(
+            value("Brivibas gatve 3", "gatve").as_deref(),
+            Some("Brivibas gatve 3"),
+            "without diacritics the nominative has none either"
+        );
+        assert_eq!(
+            value("Ganību dambī 30", "dambī").as_deref(),
+            Some("Ganību dambis 30")
+        );
+        assert_eq!(
+            value("Ropažu šosejā 4", "šosejā").as_deref(),
+            Some("Ropažu šoseja 4")
+        );
+        assert_eq!(
+            value("Kr. Valdemāra bulv. 7", "bulv.").as_deref(),
+            Some("Kr. Valdemāra bulvāris 7")
+        );
+    }
+
+    #[test]
+    fn numbered_and_dated_streets() {
+        assert_eq!(
+            value("dzīvo 5. līnijā 7", "līnijā").as_deref(),
+            Some("5. līnija 7")
+        );
+        assert_eq!(
+            value("uz 13. janvāra ielu 3", "ielu").as_deref(),
+            Some("13. janvāra iela 3")
+        );
+        // A month without its day is no street's name.
+        assert_eq!(value("līdz janvāra ielai 3", "ielai"), None);
+    }
+
+    #[test]
+    fn house_letter_block_and_flat() {
+        assert_eq!(
+            read("Brīvības iela 12a k-2 - 15, Rīga", "iela"),
+            Some((
+                "Brīvības iela 12A k-2-15".into(),
+                "Brīvības iela 12a k-2 - 15".into()
+            ))
+        );
+        assert_eq!(
+            value("Brīvības iela 12, dz. 5", "iela").as_deref(),
+            Some("Brīvības iela 12-5")
+        );
+        let tier =
+            |text: &str| validate(text, text.find("iela").unwrap(), text.len()).map(|v| v.tier);
+        assert_eq!(tier("Brīvības iela 12-5"), Some(FLAT));
+        assert_eq!(tier("Brīvības iela 12"), Some(STREET));
+    }
+
+    #[test]
+    fn town_and_postcode_follow_the_number() {
+        assert_eq!(
+            read("Brīvības iela 12-5, Rīga, LV-1010. Tālāk", "iela"),
+            Some((
+                "Brīvības iela 12-5, LV-1010".into(),
+                "Brīvības iela 12-5, Rīga, LV-1010".into()
+            ))
+        );
+        assert_eq!(
+            value("Rīgas gatve 16, Ādaži, Ādažu nov., LV2164", "gatve").as_deref(),
+            Some("Rīgas gatve 16, LV-2164")
+        );
+        // A town alone may be the next sentence: not in the span.
+        assert_eq!(
+            read("Brīvības iela 5, Jānis atnāca", "iela").unwrap().1,
+            "Brīvības iela 5"
+        );
+    }
+
+    #[test]
+    fn rural_houses_need_their_parish() {
+        assert_eq!(
+            value("\"Kalnāji\", Mārupes pag., Mārupes nov., LV-2167", "\"").as_deref(),
+            Some("\"Kalnāji\", Mārupes pag., Mārupes nov., LV-2167")
+        );
+        assert_eq!(
+            value("„Mazie Ozoli”, Ikšķiles novadā", "„").as_deref(),
+            Some("\"Mazie Ozoli\", Ikšķiles novadā")
+        );
+        assert_eq!(value("SIA \"Ābols\" ar pašvaldību", "\""), None);
+        assert_eq!(value("\"Ābols\", Rīga", "\""), None);
+    }
+
+    #[test]
+    fn not_addresses() {
+        for (text, at) in [
+            ("Gaismas ielā notiks svētki", "ielā"),
+            ("Šķērsiela 5", "iela"),
+            ("gatavs 5 minūtēs", "gat"),
+            ("Brīvības ielā 2024. gadā", "ielā"),
+            ("dzīvo ielā 5", "ielā"),
+            ("Brīvības Iela 5", "Iela"),
+            ("Brīvības iela 05", "iela"),
+            ("Brīvības iela 12345", "iela"),
+        ] {
+            assert_eq!(value(text, at), None, "{text}");
+        }
+        // The office is not in the street's name.
+        assert_eq!(
+            read("Birojs Krišjāņa Barona ielā 3", "ielā").unwrap().1,
+            "Krišjāņa Barona ielā 3"
+        );
+    }
+
+    #[test]
+    fn masks_keep_the_street_type_and_the_postcode() {
+        assert_eq!(mask("Brīvības iela 12-5, LV-1010"), "X… iela X, LV-1010");
+        assert_eq!(mask("Brivibas gatve 3"), "X… gatve X");
+        assert_eq!(
+            mask("\"Kalnāji\", Mārupes pag., LV-2167"),
+            "\"X…\", LV-2167"
+        );
+    }
+
+    #[test]
+    fn an_address_columns_cell_needs_letters_and_a_number() {
+        assert_eq!(
+            column_value("  Dzirnavu 5-3,\n Rīga ").as_deref(),
+            Some("Dzirnavu 5-3, Rīga")
+        );
+        assert_eq!(column_value("Jelgava"), None);
+        assert_eq!(column_value("12345"), None);
+        assert_eq!(column_value("anna@piemers.lv 5"), None);
+    }
 }
