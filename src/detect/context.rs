@@ -166,17 +166,20 @@ impl ContextMatcher {
             .map(|(pattern, kw_start, _)| (pattern, lowered[..kw_start].chars().count()))
     }
 
-    /// Keyword hits at a word start in `window` that have an effect: `(pattern, start, end)`.
+    /// Keyword hits at a word start in `window` (anywhere for one that starts with a sign) that
+    /// have an effect: `(pattern, start, end)`.
     fn hits<'s, 'w>(
         &'s self,
         window: &'w str,
     ) -> impl Iterator<Item = (usize, usize, usize)> + use<'s, 'w> {
         self.automaton.find_iter(window).filter_map(move |m| {
-            let at_word_start = !window[..m.start()]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
             let pattern = m.pattern().as_usize();
+            // A keyword that starts with a sign (`@`, `€`, `=`) is its own boundary.
+            let at_word_start = !window[m.start()..].starts_with(char::is_alphanumeric)
+                || !window[..m.start()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
             (at_word_start && self.effects[pattern].is_some()).then_some((
                 pattern,
                 m.start(),

@@ -1,5 +1,6 @@
-//! Text, streamed window by window through the detector; CSV and TSV through a table view as
-//! well, so that findings get their row, column and header.
+//! Text, streamed window by window through the detector; CSV and TSV (and plain text that
+//! starts as a table does) through a table view as well, so that findings get their row,
+//! column and header.
 
 use std::io::{self, Read};
 
@@ -15,7 +16,8 @@ use crate::outcome::FileOutcome;
 use crate::tables::CsvView;
 
 impl Worker<'_> {
-    /// Streams text through the detector, window by window; CSV/TSV through a table view too.
+    /// Streams text through the detector, window by window; CSV/TSV, and plain text whose
+    /// first lines are a table, through a table view too.
     pub(super) fn scan_text(
         &mut self,
         subject: &Subject<'_>,
@@ -28,8 +30,11 @@ impl Worker<'_> {
         let rules = self.scanner.rules.rules.rules();
         let mut findings = self.file_findings();
         let mut tracker = LineTracker::default();
-        let mut table = matches!(format, Format::Csv | Format::Tsv)
-            .then(|| CsvView::new(format, &self.scanner.rules.columns));
+        let columns = &self.scanner.rules.columns;
+        let mut table =
+            matches!(format, Format::Csv | Format::Tsv).then(|| CsvView::new(format, columns));
+        // Plain text may be a table too: decided on its first window.
+        let mut sniff = format == Format::Text;
         let (detector, pending) = (&mut self.detector, &mut self.findings);
         let mut keep = |f: Finding, location: Location| {
             let rule = &rules[f.rule];
@@ -45,6 +50,10 @@ impl Worker<'_> {
             text_encoding,
             matches!(format, Format::Html | Format::Xml),
             |window| {
+                if sniff {
+                    sniff = false;
+                    table = CsvView::sniff(window.text, columns).map(|f| CsvView::new(f, columns));
+                }
                 let next =
                     detector.scan(window.text, window.report.clone(), window.resume, pending);
                 for f in pending.drain(..) {

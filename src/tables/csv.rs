@@ -50,6 +50,29 @@ impl<'c> CsvView<'c> {
         }
     }
 
+    /// Whether a plain text file that starts with `head` is a table all the same (a `.txt`
+    /// export, a table pasted into a note): its first line splits on tabs or semicolons (more
+    /// of them than commas) into at least two fields, one a header some column class knows
+    /// (`Tālrunis`), and its second line has as many separators. Returns the table's format.
+    pub fn sniff(head: &str, classes: &ColumnClasses) -> Option<Format> {
+        let mut lines = head.lines();
+        let (header, row) = (lines.next()?, lines.next()?);
+        let count = |line: &str, sep: char| line.matches(sep).count();
+        [('\t', Format::Tsv), (';', Format::Csv)]
+            .into_iter()
+            .find(|&(sep, _)| {
+                let n = count(header, sep);
+                n >= 1
+                    && count(row, sep) == n
+                    && n > count(header, ',')
+                    && ['\t', ';']
+                        .iter()
+                        .all(|&other| other == sep || count(header, other) < n)
+                    && header.split(sep).any(|h| classes.classify(h).is_some())
+            })
+            .map(|(_, format)| format)
+    }
+
     /// Places finding `f` of `window` (found by the detector in it), after what the captured
     /// fields that ended before it gave; hands each with its location to `emit`, which returns
     /// whether it kept the finding (its confidence was enough) and of which kind it is. A

@@ -36,7 +36,11 @@ fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
         Some((local, domain)) => (local, domain, 1),
         None => raw.rsplit_once("%40").map(|(l, d)| (l, d, 3))?,
     };
-    // A greedy domain may swallow a sentence's last dot ("... jb@pasts.lv.").
+    // A domain may have letters of any script (`ķekava.lv`); the pattern's bytes may also have
+    // taken a closing quote or a dash after it (`pasts.lv”`), and a sentence's last dot.
+    let domain = domain
+        .find(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
+        .map_or(domain, |cut| &domain[..cut]);
     let domain = domain.trim_end_matches(['.', '-']);
     let end = start + local.len() + at_len + domain.len();
     if local.is_empty()
@@ -66,7 +70,11 @@ fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     value.push('@');
     let domain_at = value.len();
     value.push_str(domain);
-    value[domain_at..].make_ascii_lowercase();
+    if domain.is_ascii() {
+        value[domain_at..].make_ascii_lowercase();
+    } else {
+        value.replace_range(domain_at.., &domain.to_lowercase());
+    }
     let registrable = psl::domain(&value.as_bytes()[domain_at..])?;
     if !registrable.suffix().is_known() {
         return None;
@@ -196,6 +204,23 @@ mod tests {
         let text = "jb@pasts.lv.";
         let v = validate(text, 0, text.len()).unwrap();
         assert_eq!(v.end, text.len() - 1);
+    }
+
+    /// Regression (issue 15): an internationalised domain (`ķekava.lv`) was not read; a
+    /// closing quote right after an address is not part of its domain.
+    #[test]
+    fn domains_of_any_script_and_a_closing_quote() {
+        let text = "Anna@Ķekava.lv";
+        let v = validate(text, 0, text.len()).unwrap();
+        assert_eq!(v.value, "anna@ķekava.lv");
+        let text = "„anna@pasts.lv”, tālāk";
+        let start = text.find('a').unwrap();
+        let end = text.find(',').unwrap();
+        let v = validate(text, start, end).unwrap();
+        assert_eq!(
+            (v.value.as_str(), &text[start..v.end]),
+            ("anna@pasts.lv", "anna@pasts.lv")
+        );
     }
 
     /// Regression (found by fuzzing): a multi-byte space before the token made the look-back

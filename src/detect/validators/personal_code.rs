@@ -82,11 +82,12 @@ fn old_format_birth_date(value: &str) -> Option<(u32, u32, u32)> {
     birth_date(&digits)
 }
 
-/// A code is written as 11 digits or as 6 digits, a hyphen (or a space) and 5 digits.
+/// A code is written as 11 digits or as 6 digits, a hyphen (or a space) and 5 digits; split
+/// over two adjacent cells, a cell separator stands between the parts (`;`, `,`, `|`, tab).
 fn hyphen_in_place(raw: &str) -> bool {
     match raw.len() {
         11 => true,
-        12 => matches!(raw.as_bytes()[6], b'-' | b' '),
+        12 => matches!(raw.as_bytes()[6], b'-' | b' ' | b';' | b',' | b'|' | b'\t'),
         _ => false,
     }
 }
