@@ -48,8 +48,9 @@ pub struct Finding {
 pub struct RuleSet {
     rules: Vec<Rule>,
     regex: Option<Regex>,
-    /// Rule index of each regex pattern.
-    pattern_rule: Vec<usize>,
+    /// Rule indexes of each regex pattern, in precedence order: rules that give the same
+    /// pattern (`postal_address` and `organisation_address`) share one, compiled once.
+    pattern_rules: Vec<Vec<usize>>,
     /// Per regex pattern, whether a match can start with each byte: when a validator rejects a
     /// candidate, only the patterns that can start there are tried in its place.
     pattern_starts: Vec<[bool; 256]>,
@@ -90,18 +91,25 @@ impl RuleSet {
         rules::refuse_duplicates(&rules)?;
         rules.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.id.cmp(&b.id)));
         let mut patterns = Vec::new();
-        let mut pattern_rule = Vec::new();
+        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
         let mut pattern_starts = Vec::new();
         let mut terms = Vec::new();
         let mut variants = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for p in &rule.patterns {
-                let starts = first_bytes(p)?;
-                patterns.push(match rule.boundary {
-                    Boundary::Alphanumeric => guard_word_start(p, starts.as_deref()),
+                let pattern = match rule.boundary {
+                    Boundary::Alphanumeric => guard_word_start(p, first_bytes(p)?.as_deref()),
                     Boundary::None => p.clone(),
-                });
-                pattern_rule.push(i);
+                };
+                // The same pattern of another rule: one pattern, tried for each rule in turn
+                // (a second copy doubled the lazy DFA's states for it).
+                if let Some(shared) = patterns.iter().position(|q| *q == pattern) {
+                    pattern_rules[shared].push(i);
+                    continue;
+                }
+                let starts = first_bytes(p)?;
+                patterns.push(pattern);
+                pattern_rules.push(vec![i]);
                 let mut can_start = [starts.is_none(); 256];
                 for &b in starts.iter().flatten() {
                     can_start[usize::from(b)] = true;
@@ -162,7 +170,7 @@ impl RuleSet {
         Ok(RuleSet {
             rules,
             regex,
-            pattern_rule,
+            pattern_rules,
             pattern_starts,
             keywords,
             word_rules,
@@ -356,18 +364,19 @@ impl Detector<'_> {
                 pos = m.start() + 1;
                 continue;
             }
-            // The first pattern (in rule order) that matches here wins; if its validator rejects
-            // the candidate, later patterns get their chance at the same start.
-            let mut accepted = None;
+            // The first pattern (in rule order) that matches here wins, for the first of its
+            // rules that accepts it; if none does, later patterns get their chance at the same
+            // start.
+            let mut accepted;
             let mut pid = m.pattern().as_usize();
             let mut end = m.end();
             loop {
-                let rule = self.set.pattern_rule[pid];
-                if let Some(f) =
+                let contexts = &mut self.contexts;
+                accepted = self.set.pattern_rules[pid].iter().find_map(|&rule| {
                     self.set
-                        .accept(text, rule, m.start(), end, &mut self.contexts[rule])
-                {
-                    accepted = Some(f);
+                        .accept(text, rule, m.start(), end, &mut contexts[rule])
+                });
+                if accepted.is_some() {
                     break;
                 }
                 let starts = &self.set.pattern_starts;
@@ -783,6 +792,29 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<String> {
         scan(text).into_iter().map(|f| f.0).collect()
+    }
+
+    #[test]
+    fn rules_that_give_the_same_pattern_share_it() {
+        let set = RuleSet::builtin().unwrap();
+        let shared: Vec<Vec<&str>> = set
+            .pattern_rules
+            .iter()
+            .filter(|rules| rules.len() > 1)
+            .map(|rules| rules.iter().map(|&r| set.rules[r].id.as_str()).collect())
+            .collect();
+        let both = vec!["organisation_address", "postal_address"];
+        assert_eq!(shared, [both.clone(), both]);
+        assert_eq!(
+            set.regex.as_ref().unwrap().pattern_len(),
+            set.pattern_rules.len()
+        );
+        // The organisation's rule is tried first; without its words, the person's takes it.
+        assert_eq!(kinds("dzīvo Brīvības ielā 5"), ["postal_address"]);
+        assert_eq!(
+            kinds("SIA \"Ābols\", Brīvības ielā 5"),
+            ["organisation_address"]
+        );
     }
 
     #[test]

@@ -179,7 +179,7 @@ impl Validator {
         self.birth_date.and_then(|date| date(value))
     }
 
-    /// Builds what the validator needs before its first candidate (the names automaton), so
+    /// Builds what the validator needs before its first candidate (the first names' forms), so
     /// that the cost falls at start-up, not inside the first file's time limit.
     pub fn prepare(&self) {
         if let Some(prepare) = self.prepare {
