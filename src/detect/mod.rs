@@ -340,6 +340,14 @@ impl Detector<'_> {
         })
     }
 
+    /// Judges `text[span]` as a candidate of rule `rule` alone (validator, boundary, context),
+    /// as a scan would if that rule's pattern matched there: a value found elsewhere, judged
+    /// again in another context (a table cell under its header).
+    pub fn judge(&mut self, text: &str, rule: usize, span: Range<usize>) -> Option<Finding> {
+        self.set
+            .accept(text, rule, span.start, span.end, &mut self.contexts[rule])
+    }
+
     fn scan_patterns(
         &mut self,
         text: &str,

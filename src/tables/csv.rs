@@ -4,6 +4,7 @@ use super::{
     ColumnClass, ColumnClasses, ColumnTally, NAME_KIND, NameOfRow, NamePart, RowName,
     column_fallback, scan_labelled,
 };
+use crate::detect::validators::Candidates;
 use crate::detect::{Detector, Finding};
 use crate::extract::Format;
 use crate::extract::cell::column_name;
@@ -96,17 +97,8 @@ impl<'c> CsvView<'c> {
         }
         if let Some((header, _)) = &header {
             let value = &window.text[f.span.clone()];
-            let start = scan_labelled(
-                detector,
-                Some(header),
-                value,
-                &mut self.segment,
-                &mut self.relabelled,
-            );
             if let Some(better) = self
-                .relabelled
-                .drain(..)
-                .find(|g| g.rule == f.rule && g.span.start == start)
+                .relabel(detector, header, value, f.rule)
                 .filter(|g| g.confidence > f.confidence)
             {
                 f.confidence = better.confidence;
@@ -127,6 +119,41 @@ impl<'c> CsvView<'c> {
                     .add_finding(kind);
             }
         }
+    }
+
+    /// Finding `rule`'s `value` again with `header` as its label (`Tālrunis: 26566847`), for
+    /// the confidence the header gives it. A rule whose candidates are its patterns judges the
+    /// value alone; when that does not take it (a validator that reads back from its pattern's
+    /// match, an address's street type) and for other rules (names, keywords), the whole
+    /// labelled value is scanned.
+    fn relabel(
+        &mut self,
+        detector: &mut Detector<'_>,
+        header: &str,
+        value: &str,
+        rule: usize,
+    ) -> Option<Finding> {
+        if detector.rules()[rule].validator.candidates == Candidates::Patterns {
+            self.segment.clear();
+            self.segment.push_str(header);
+            self.segment.push_str(": ");
+            let start = self.segment.len();
+            self.segment.push_str(value);
+            let judged = detector.judge(&self.segment, rule, start..self.segment.len());
+            if judged.is_some() {
+                return judged;
+            }
+        }
+        let start = scan_labelled(
+            detector,
+            Some(header),
+            value,
+            &mut self.segment,
+            &mut self.relabelled,
+        );
+        self.relabelled
+            .drain(..)
+            .find(|g| g.rule == rule && g.span.start == start)
     }
 
     /// Ends a window: follows the table to the end of its report range.
