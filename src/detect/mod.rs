@@ -826,6 +826,23 @@ mod tests {
     }
 
     #[test]
+    fn a_value_judged_again_under_its_label_gets_the_labels_confidence() {
+        let set = RuleSet::builtin().unwrap();
+        let phone = set.rules.iter().position(|r| r.id == "phone").unwrap();
+        let mut detector = set.detector();
+        let bare = detector.judge("26566847", phone, 0..8).unwrap();
+        let labelled = detector.judge("Tālrunis: 26566847", phone, 11..19).unwrap();
+        assert_eq!(bare.confidence, Confidence::Low);
+        assert_eq!(labelled.confidence, Confidence::High);
+        assert_eq!(labelled.value, "+37126566847");
+        assert!(
+            detector
+                .judge("Tālrunis: 12345678", phone, 11..19)
+                .is_none()
+        );
+    }
+
+    #[test]
     fn card_wins_over_a_personal_code_prefix() {
         assert_eq!(kinds("karte 4111111111111111 derīga"), ["payment_card"]);
     }
