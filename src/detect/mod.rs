@@ -97,8 +97,9 @@ impl RuleSet {
         let mut variants = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for p in &rule.patterns {
+                let starts = first_bytes(p)?;
                 let pattern = match rule.boundary {
-                    Boundary::Alphanumeric => guard_word_start(p, first_bytes(p)?.as_deref()),
+                    Boundary::Alphanumeric => guard_word_start(p, starts.as_deref()),
                     Boundary::None => p.clone(),
                 };
                 // The same pattern of another rule: one pattern, tried for each rule in turn
@@ -107,7 +108,6 @@ impl RuleSet {
                     pattern_rules[shared].push(i);
                     continue;
                 }
-                let starts = first_bytes(p)?;
                 patterns.push(pattern);
                 pattern_rules.push(vec![i]);
                 let mut can_start = [starts.is_none(); 256];

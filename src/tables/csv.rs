@@ -2,7 +2,7 @@
 
 use super::{
     ColumnClass, ColumnClasses, ColumnTally, NAME_KIND, NameOfRow, NamePart, RowName,
-    column_fallback, scan_labelled,
+    column_fallback, labelled, scan_labelled,
 };
 use crate::detect::validators::Candidates;
 use crate::detect::{Detector, Finding};
@@ -134,12 +134,8 @@ impl<'c> CsvView<'c> {
         rule: usize,
     ) -> Option<Finding> {
         if detector.rules()[rule].validator.candidates == Candidates::Patterns {
-            self.segment.clear();
-            self.segment.push_str(header);
-            self.segment.push_str(": ");
-            let start = self.segment.len();
-            self.segment.push_str(value);
-            let judged = detector.judge(&self.segment, rule, start..self.segment.len());
+            let value_at = labelled(Some(header), value, &mut self.segment);
+            let judged = detector.judge(&self.segment, rule, value_at);
             if judged.is_some() {
                 return judged;
             }

@@ -25,6 +25,14 @@ pub fn scan_labelled(
     segment: &mut String,
     out: &mut Vec<Finding>,
 ) -> usize {
+    let value_at = labelled(label, value, segment);
+    let start = value_at.start;
+    detector.scan(segment, value_at, 0, out);
+    start
+}
+
+/// Writes `"{label}: {value}"` (or the value alone) into `segment`; returns where the value is.
+fn labelled(label: Option<&str>, value: &str, segment: &mut String) -> std::ops::Range<usize> {
     segment.clear();
     if let Some(label) = label {
         segment.push_str(label);
@@ -32,8 +40,7 @@ pub fn scan_labelled(
     }
     let start = segment.len();
     segment.push_str(value);
-    detector.scan(segment, start..segment.len(), 0, out);
-    start
+    start..segment.len()
 }
 
 /// The finding a cell of a classified column gives by its header alone (`Adrese` over

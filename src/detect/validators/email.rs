@@ -69,11 +69,11 @@ fn validate(text: &str, start: usize, end: usize) -> Option<Validated> {
     };
     value.push('@');
     let domain_at = value.len();
-    value.push_str(domain);
     if domain.is_ascii() {
+        value.push_str(domain);
         value[domain_at..].make_ascii_lowercase();
     } else {
-        value.replace_range(domain_at.., &domain.to_lowercase());
+        value.push_str(&domain.to_lowercase());
     }
     let registrable = psl::domain(&value.as_bytes()[domain_at..])?;
     if !registrable.suffix().is_known() {
