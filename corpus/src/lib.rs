@@ -484,9 +484,9 @@ fn street_address(rng: &mut Rng, case: usize) -> (String, String) {
     (written, value)
 }
 
-/// A person's address: a street address or a rural house with its parish, as `(written,
-/// normalised)`.
-fn postal_address(rng: &mut Rng) -> (String, String) {
+/// A person's address: a street address in case `case` (see [`street_address`]) or a rural
+/// house with its parish (which does not inflect), as `(written, normalised)`.
+fn postal_address(rng: &mut Rng, case: usize) -> (String, String) {
     if rng.below(4) == 0 {
         let house = *rng.pick(&["Kalnāji", "Jaunzemji", "Liepkalni", "Ozoli", "Mazsili"]);
         let parish = *rng.pick(&["Mārupes", "Ikšķiles", "Salaspils", "Kandavas", "Rojas"]);
@@ -494,7 +494,7 @@ fn postal_address(rng: &mut Rng) -> (String, String) {
         let written = format!("\"{house}\", {parish} pag., {parish} nov., {postcode}");
         return (written.clone(), written);
     }
-    street_address(rng, 0)
+    street_address(rng, case)
 }
 
 fn public_ip(rng: &mut Rng) -> String {
@@ -534,11 +534,14 @@ fn positive(rng: &mut Rng) -> Planted {
             (line, ("birth_date", v))
         }
         15 | 16 => {
-            let (w, v) = postal_address(rng);
-            let line = match rng.below(3) {
+            // The street type inflects: nominative after a label, accusative after `uz`,
+            // locative after `dzīvo`.
+            let case = rng.below(3) as usize;
+            let (w, v) = postal_address(rng, case);
+            let line = match case {
                 0 => format!("Deklarētā dzīvesvieta: {w}"),
-                1 => format!("{name}, adrese {w}, lūdz izsniegt izziņu."),
-                _ => format!("Atbildi nosūtīt uz adresi {w}"),
+                1 => format!("Atbildi nosūtīt uz {w}"),
+                _ => format!("{name} dzīvo {w}, lūdz izsniegt izziņu."),
             };
             (line, ("postal_address", v))
         }

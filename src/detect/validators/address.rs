@@ -83,6 +83,17 @@ const MAX_HOUSE_NAME: usize = 40;
 /// Most comma-separated parts (town, parish, county, postcode) read after the number.
 const MAX_TAIL_PARTS: usize = 4;
 
+/// Whether `word` is a street type in any case form, with or without diacritics, or one of
+/// its abbreviations (`ielā`, `gatvi`, `bulv.`): what makes a name before it a street's
+/// (`Krišjāņa Barona ielā`, for the names rule).
+pub(super) fn is_street_type(word: &str) -> bool {
+    let plain = without_diacritics(&word.to_lowercase()).into_owned();
+    STREET_TYPES
+        .iter()
+        .any(|(_, forms)| forms.contains(&plain.as_str()))
+        || ABBREVIATIONS.iter().any(|(a, _)| *a == plain)
+}
+
 fn validate(text: &str, start: usize, _end: usize) -> Option<Validated> {
     match text[start..].chars().next()? {
         '"' | '„' | '“' | '«' => rural(text, start),
@@ -99,10 +110,13 @@ fn street(text: &str, start: usize) -> Option<Validated> {
         return None;
     }
     let plain = without_diacritics(&word.to_lowercase()).into_owned();
-    let dotted = format!("{plain}.");
     let abbreviation = text[type_end..]
         .starts_with('.')
-        .then(|| ABBREVIATIONS.iter().find(|(a, _)| *a == dotted))
+        .then(|| {
+            ABBREVIATIONS
+                .iter()
+                .find(|(a, _)| a.strip_suffix('.') == Some(plain.as_str()))
+        })
         .flatten();
     let nominative = match abbreviation {
         Some((_, nominative)) => {
@@ -125,7 +139,7 @@ fn street(text: &str, start: usize) -> Option<Validated> {
         nominative.to_string()
     };
     let mut value = format!("{name} {nominative} {number}");
-    let (end, postcode) = tail(text, number_end, false);
+    let (end, postcode) = tail(text, number_end);
     if let Some(postcode) = postcode {
         value.push_str(", ");
         value.push_str(&postcode);
@@ -299,7 +313,7 @@ fn rural(text: &str, start: usize) -> Option<Validated> {
         return None;
     }
     let after = inner_start + inner_len + close.len_utf8();
-    let (end, postcode) = tail(text, after, true);
+    let (end, postcode) = tail(text, after);
     if end == after {
         return None;
     }
@@ -323,9 +337,9 @@ fn rural(text: &str, start: usize) -> Option<Validated> {
 /// What follows a house number or a house name: comma-separated parts, each a capitalised
 /// town, parish or county (`Rīga`, `Mārupes pag.`, `Ādažu novadā`) or the postcode. They belong
 /// to the address only up to the last parish, county or postcode (a town alone may be the
-/// next sentence's first word), and for a rural house only when there is one. Returns the
-/// address's end and its postcode (`LV-1010`).
-fn tail(text: &str, at: usize, rural: bool) -> (usize, Option<String>) {
+/// next sentence's first word). Returns the address's end (`at` when there is none of them)
+/// and its postcode (`LV-1010`).
+fn tail(text: &str, at: usize) -> (usize, Option<String>) {
     let mut end = at;
     let mut pos = at;
     for _ in 0..MAX_TAIL_PARTS {
@@ -345,9 +359,6 @@ fn tail(text: &str, at: usize, rural: bool) -> (usize, Option<String>) {
         if administrative {
             end = pos;
         }
-    }
-    if rural && end == at {
-        return (at, None);
     }
     (end, None)
 }

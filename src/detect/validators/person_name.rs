@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use super::address;
 use super::declension::{self, Case, Gender};
 use super::{Candidates, Tier, Validated, Validator};
 use crate::detect::{letters_end, without_diacritics};
@@ -190,14 +191,17 @@ impl Names {
         Some(out)
     }
 
-    /// Whether the word after `end` makes the name before it a street, school or the like.
+    /// Whether the word after `end` makes the name before it a street (any case form of a
+    /// street type, as the address rule reads them), a school or the like.
     fn names_a_place(&self, text: &str, end: usize) -> bool {
         next_word(text, end).is_some_and(|(s, e)| {
             let mut word = text[s..e].to_lowercase();
             if text[e..].starts_with('.') {
                 word.push('.');
             }
-            self.not_before.contains(&word) || self.not_before.contains(&text[s..e].to_lowercase())
+            address::is_street_type(&word)
+                || self.not_before.contains(&word)
+                || self.not_before.contains(&text[s..e].to_lowercase())
         })
     }
 
@@ -621,6 +625,10 @@ mod tests {
             "Liepājā un Ozolniekos",
             "dzīvo Krišjāņa Barona ielā 12",
             "Krišjāņa Barona iela 5",
+            // Regression: accusative street types were missing from the names' own list.
+            "nosūtīt uz Krišjāņa Valdemāra gatvi 129",
+            "uz Aleksandra Čaka prospektu 142",
+            "Kārļa Ulmaņa bulvāri",
             "SIA Bērziņš un partneri",
             "SIA \"Jānis Bērziņš\"",
             "Jāņa Poruka vidusskola",
