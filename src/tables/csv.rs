@@ -10,7 +10,7 @@ use crate::extract::Format;
 use crate::extract::cell::column_name;
 use crate::extract::delimited::{CapturedField, DelimitedTable};
 use crate::extract::text::{LineTracker, Window};
-use crate::inventory::{ColumnSummary, Location};
+use crate::inventory::{ColumnSummary, Confidence, Location};
 
 /// A CSV/TSV file seen as a table while its text streams past: names each finding by line and
 /// column and by cell (`C7`, row = record), labels values with their column header, scans the
@@ -88,18 +88,27 @@ impl<'c> CsvView<'c> {
         let at = window.base + f.span.start as u64;
         self.move_to(window, at, detector, emit);
         let (row, column) = self.table.position();
-        let header = self.header_of(column);
+        let header = header_of(&self.table, &self.column_classes, column);
         if self.is_name_column(column) && detector.rules()[f.rule].kind == NAME_KIND {
             return;
         }
-        if let Some((_, Some(_))) = &header {
-            self.note_placed(row, column, f.rule);
+        if let Some((_, Some(_))) = header {
+            note_placed(&mut self.placed, &mut self.placed_row, row, column, f.rule);
         }
-        if let Some((header, _)) = &header {
+        // A finding at the highest confidence cannot gain from its header.
+        if let Some((header, _)) = header
+            && f.confidence < Confidence::High
+        {
             let value = &window.text[f.span.clone()];
-            if let Some(better) = self
-                .relabel(detector, header, value, f.rule)
-                .filter(|g| g.confidence > f.confidence)
+            if let Some(better) = relabel(
+                detector,
+                header,
+                value,
+                f.rule,
+                &mut self.segment,
+                &mut self.relabelled,
+            )
+            .filter(|g| g.confidence > f.confidence)
             {
                 f.confidence = better.confidence;
                 f.context = better.context;
@@ -110,46 +119,15 @@ impl<'c> CsvView<'c> {
         // A header may name a special category (`Tautība`); a value in it makes it data.
         let is_value = !f.checks.contains(&"keyword");
         if let Some(kind) = emit(f, location) {
+            if let Some((header, class)) = header {
+                self.tally
+                    .column(None, column_number(column), header, || class)
+                    .add_finding(kind);
+            }
             if is_value {
                 self.table.finding_here();
             }
-            if let Some((header, class)) = header {
-                self.tally
-                    .column(None, column_number(column), &header, || class)
-                    .add_finding(kind);
-            }
         }
-    }
-
-    /// Finding `rule`'s `value` again with `header` as its label (`Tālrunis: 26566847`), for
-    /// the confidence the header gives it. A rule whose candidates are its patterns judges the
-    /// value alone; when that does not take it (a validator that reads back from its pattern's
-    /// match, an address's street type) and for other rules (names, keywords), the whole
-    /// labelled value is scanned.
-    fn relabel(
-        &mut self,
-        detector: &mut Detector<'_>,
-        header: &str,
-        value: &str,
-        rule: usize,
-    ) -> Option<Finding> {
-        if detector.rules()[rule].validator.candidates == Candidates::Patterns {
-            let value_at = labelled(Some(header), value, &mut self.segment);
-            let judged = detector.judge(&self.segment, rule, value_at);
-            if judged.is_some() {
-                return judged;
-            }
-        }
-        let start = scan_labelled(
-            detector,
-            Some(header),
-            value,
-            &mut self.segment,
-            &mut self.relabelled,
-        );
-        self.relabelled
-            .drain(..)
-            .find(|g| g.rule == rule && g.span.start == start)
     }
 
     /// Ends a window: follows the table to the end of its report range.
@@ -172,7 +150,13 @@ impl<'c> CsvView<'c> {
         self.table.finish(&mut self.fields);
         self.scan_fields(None, detector, emit);
         let ended = self.row_name.finish(detector);
-        self.emit_name(ended, emit);
+        emit_name(
+            &mut self.tally,
+            &self.table,
+            &self.column_classes,
+            ended,
+            emit,
+        );
         if let Some(header) = self.table.header() {
             let values = self.table.values();
             for (column, text) in header.iter().enumerate() {
@@ -201,7 +185,13 @@ impl<'c> CsvView<'c> {
         self.scan_fields(Some(window), detector, emit);
         if self.row_name.is_before(self.table.position().0) {
             let ended = self.row_name.finish(detector);
-            self.emit_name(ended, emit);
+            emit_name(
+                &mut self.tally,
+                &self.table,
+                &self.column_classes,
+                ended,
+                emit,
+            );
         }
         let safe = self
             .table
@@ -228,15 +218,6 @@ impl<'c> CsvView<'c> {
         self.table.capture_columns(captured);
     }
 
-    /// Notes that a finding of `rule` was placed in `column` of `row`.
-    fn note_placed(&mut self, row: u64, column: usize, rule: usize) {
-        if row != self.placed_row {
-            self.placed.clear();
-            self.placed_row = row;
-        }
-        self.placed.push((column, rule));
-    }
-
     fn is_name_column(&self, column: usize) -> bool {
         matches!(self.column_classes.get(column), Some(Some((_, Some(_)))))
     }
@@ -254,7 +235,9 @@ impl<'c> CsvView<'c> {
     ) {
         let fields = std::mem::take(&mut self.fields);
         for field in &fields {
-            let Some((header, Some(class))) = self.header_of(field.column) else {
+            let Some((header, Some(class))) =
+                header_of(&self.table, &self.column_classes, field.column)
+            else {
                 continue;
             };
             let at = field.start.max(self.lines.position());
@@ -272,7 +255,13 @@ impl<'c> CsvView<'c> {
                 let ended =
                     self.row_name
                         .add(detector, field.row, column, *part, &field.text, locate);
-                self.emit_name(ended, emit);
+                emit_name(
+                    &mut self.tally,
+                    &self.table,
+                    &self.column_classes,
+                    ended,
+                    emit,
+                );
                 continue;
             }
             let restored = (!field.quoted)
@@ -303,7 +292,7 @@ impl<'c> CsvView<'c> {
             let value = restored.as_deref().unwrap_or(&field.text);
             scan_labelled(
                 detector,
-                Some(&header),
+                Some(header),
                 value,
                 &mut self.segment,
                 &mut self.relabelled,
@@ -316,7 +305,7 @@ impl<'c> CsvView<'c> {
             for f in found.drain(..) {
                 if let Some(kind) = emit(f, locate()) {
                     self.tally
-                        .column(None, column_number(field.column), &header, || Some(class))
+                        .column(None, column_number(field.column), header, || Some(class))
                         .add_finding(kind);
                 }
             }
@@ -324,35 +313,6 @@ impl<'c> CsvView<'c> {
         }
         self.fields = fields;
         self.fields.clear();
-    }
-
-    /// Emits the name of a row that ended, and counts it in the columns of its cells.
-    fn emit_name<'k>(
-        &mut self,
-        ended: Option<NameOfRow>,
-        emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
-    ) {
-        let Some(name) = ended else {
-            return;
-        };
-        let Some(kind) = emit(name.finding, name.location) else {
-            return;
-        };
-        for column in name.columns {
-            if let Some((header, class)) = self.header_of(column as usize) {
-                self.tally
-                    .column(None, column, &header, || class)
-                    .add_finding(kind);
-            }
-        }
-    }
-
-    /// The header text and class of `column`, when the table has a header row.
-    fn header_of(&self, column: usize) -> Option<(String, Option<&'c ColumnClass>)> {
-        let header = self.table.header()?;
-        let text = header.get(column)?;
-        let class = self.column_classes.get(column).copied().flatten();
-        Some((text.clone(), class.map(|(c, _)| c)))
     }
 }
 
@@ -368,4 +328,81 @@ fn column_letters(column: usize) -> String {
 /// A CSV column's index as a spreadsheet column number (CSV has no more than 2³² columns).
 fn column_number(column: usize) -> u32 {
     u32::try_from(column).unwrap_or(u32::MAX)
+}
+
+/// Finding `rule`'s `value` again with `header` as its label (`Tālrunis: 26566847`), for
+/// the confidence the header gives it. A rule whose candidates are its patterns judges the
+/// value alone; when that does not take it (a validator that reads back from its pattern's
+/// match, an address's street type) and for other rules (names, keywords), the whole
+/// labelled value is scanned.
+fn relabel(
+    detector: &mut Detector<'_>,
+    header: &str,
+    value: &str,
+    rule: usize,
+    segment: &mut String,
+    relabelled: &mut Vec<Finding>,
+) -> Option<Finding> {
+    if detector.rules()[rule].validator.candidates == Candidates::Patterns {
+        let value_at = labelled(Some(header), value, segment);
+        let judged = detector.judge(segment, rule, value_at);
+        if judged.is_some() {
+            return judged;
+        }
+    }
+    let start = scan_labelled(detector, Some(header), value, segment, relabelled);
+    relabelled
+        .drain(..)
+        .find(|g| g.rule == rule && g.span.start == start)
+}
+
+/// Notes in `placed` (of row `placed_row`) that a finding of `rule` was placed in `column` of
+/// `row`.
+fn note_placed(
+    placed: &mut Vec<(usize, usize)>,
+    placed_row: &mut u64,
+    row: u64,
+    column: usize,
+    rule: usize,
+) {
+    if row != *placed_row {
+        placed.clear();
+        *placed_row = row;
+    }
+    placed.push((column, rule));
+}
+
+/// The header text and class of `column`, when the table has a header row.
+fn header_of<'t, 'c>(
+    table: &'t DelimitedTable,
+    column_classes: &[Option<(&'c ColumnClass, Option<NamePart>)>],
+    column: usize,
+) -> Option<(&'t str, Option<&'c ColumnClass>)> {
+    let text = table.header()?.get(column)?;
+    let class = column_classes.get(column).copied().flatten();
+    Some((text.as_str(), class.map(|(c, _)| c)))
+}
+
+/// Emits the name of a row that ended, and counts it in `tally` under the columns of its
+/// cells.
+fn emit_name<'c, 'k>(
+    tally: &mut ColumnTally<'c>,
+    table: &DelimitedTable,
+    column_classes: &[Option<(&'c ColumnClass, Option<NamePart>)>],
+    ended: Option<NameOfRow>,
+    emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
+) {
+    let Some(name) = ended else {
+        return;
+    };
+    let Some(kind) = emit(name.finding, name.location) else {
+        return;
+    };
+    for column in name.columns {
+        if let Some((header, class)) = header_of(table, column_classes, column as usize) {
+            tally
+                .column(None, column, header, || class)
+                .add_finding(kind);
+        }
+    }
 }

@@ -34,6 +34,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     birth_date: None,
     column_value: Some(column_value),
     prepare: Some(prepare),
+    words: None,
 };
 
 /// Builds the first names' forms table.
@@ -492,36 +493,39 @@ const MAX_COLUMN_NAME_WORDS: usize = 5;
 /// `-` or `'` inside, or an initial's dot), each capitalised or in capitals, the first not an
 /// organisation's form (`SIA`). Capitals are written capitalised (`BĒRZIŅŠ` → `Bērziņš`).
 fn column_value(text: &str) -> Option<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.is_empty() || words.len() > MAX_COLUMN_NAME_WORDS {
+    let first = text.split_whitespace().next()?;
+    if text.split_whitespace().nth(MAX_COLUMN_NAME_WORDS).is_some() {
         return None;
     }
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    if letters < 2 || NAMES.organisation_forms.contains(&words[0].to_lowercase()) {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).take(2).count();
+    if letters < 2 || NAMES.organisation_forms.contains(&first.to_lowercase()) {
         return None;
     }
     let lower_particle = |w: &str| matches!(w, "van" | "von" | "de" | "der" | "da" | "di" | "la");
-    let mut value = Vec::with_capacity(words.len());
-    for (i, word) in words.iter().enumerate() {
-        if i > 0 && lower_particle(word) {
-            value.push(word.to_string());
-            continue;
+    let mut value = String::with_capacity(text.len());
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            value.push(' ');
+            if lower_particle(word) {
+                value.push_str(word);
+                continue;
+            }
         }
         let body = word.strip_suffix('.').unwrap_or(word);
         let parts_ok = body.split(['-', '\'']).all(|part| {
             let mut chars = part.chars();
             chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_alphabetic)
         });
-        let initial = body.len() < word.len() && body.chars().count() == 1;
+        let initial = body.len() < word.len() && body.chars().nth(1).is_none();
         if !parts_ok || (body.len() < word.len() && !initial) {
             return None;
         }
-        value.push(match shape(body.split('-').next().unwrap_or(body)) {
-            Some(Shape::Upper) if !initial => capitalise_parts(body),
-            _ => word.to_string(),
-        });
+        match shape(body.split('-').next().unwrap_or(body)) {
+            Some(Shape::Upper) if !initial => value.push_str(&capitalise_parts(body)),
+            _ => value.push_str(word),
+        }
     }
-    Some(value.join(" "))
+    Some(value)
 }
 
 /// Initials only: `Jānis Bērziņš` → `J. B.`, `Anna Liepiņa-Ozola` → `A. L.-O.`.
