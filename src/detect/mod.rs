@@ -60,12 +60,26 @@ pub struct RuleSet {
     contexts: Vec<Option<ContextMatcher>>,
 }
 
-/// All keyword-rule terms in one automaton.
+/// All keyword-rule terms and validators' candidate words in one automaton.
 #[derive(Debug)]
 struct KeywordMatcher {
     automaton: AhoCorasick,
-    /// `(rule index, tier, canonical term)` per automaton pattern.
-    terms: Vec<(usize, Tier, String)>,
+    /// What each automaton pattern is.
+    terms: Vec<Term>,
+}
+
+/// What a hit of the keyword automaton is.
+#[derive(Debug)]
+enum Term {
+    /// A term of keyword rule `rule`: a finding at `tier` whose value is the canonical term.
+    Keyword {
+        rule: usize,
+        tier: Tier,
+        term: String,
+    },
+    /// A candidate word of the validator of `rules` (see [`validators::Validator::words`]),
+    /// judged by each rule in precedence order.
+    Candidate { rules: Vec<usize> },
 }
 
 impl RuleSet {
@@ -95,6 +109,7 @@ impl RuleSet {
         let mut pattern_starts = Vec::new();
         let mut terms = Vec::new();
         let mut variants = Vec::new();
+        let mut word_terms: std::collections::HashMap<String, usize> = Default::default();
         for (i, rule) in rules.iter().enumerate() {
             for p in &rule.patterns {
                 let starts = first_bytes(p)?;
@@ -127,11 +142,32 @@ impl RuleSet {
                     let lower = term.to_lowercase();
                     for variant in case_variants(&lower) {
                         variants.push(variant);
-                        terms.push((i, tier, lower.clone()));
+                        terms.push(Term::Keyword {
+                            rule: i,
+                            tier,
+                            term: lower.clone(),
+                        });
+                    }
+                }
+            }
+            for word in rule.validator.words() {
+                // After a space: a match inside a word (`šķērsiela`) is no candidate.
+                let spaced = format!(" {word}");
+                match word_terms.get(&spaced) {
+                    Some(&t) => {
+                        if let Term::Candidate { rules } = &mut terms[t] {
+                            rules.push(i);
+                        }
+                    }
+                    None => {
+                        word_terms.insert(spaced.clone(), terms.len());
+                        variants.push(spaced);
+                        terms.push(Term::Candidate { rules: vec![i] });
                     }
                 }
             }
         }
+        refuse_hidden_words(&rules, &variants, &terms)?;
         let regex = if patterns.is_empty() {
             None
         } else {
@@ -191,6 +227,45 @@ impl RuleSet {
             contexts: self.rules.iter().map(|_| Default::default()).collect(),
         }
     }
+}
+
+/// Refuses a keyword term and a candidate word (after its space) that one automaton match
+/// could cover both of: the automaton finds the longest match at a position and goes on after
+/// it, so a keyword that starts alike with the word (`iel`, ` iela`), or that holds a space
+/// followed by the word's start, would hide one of them.
+fn refuse_hidden_words(
+    rules: &[Rule],
+    variants: &[String],
+    terms: &[Term],
+) -> Result<(), RuleError> {
+    let (words, keywords): (Vec<_>, Vec<_>) = variants
+        .iter()
+        .zip(terms)
+        .partition(|(_, t)| matches!(t, Term::Candidate { .. }));
+    for (keyword, term) in &keywords {
+        let Term::Keyword { rule, .. } = term else {
+            unreachable!("partitioned")
+        };
+        let starts = std::iter::once(0).chain(keyword.match_indices(' ').map(|(i, _)| i));
+        for at in starts {
+            let tail = &keyword[at..];
+            let hidden = words.iter().find(|(word, _)| {
+                let word = if at == 0 { &word[1..] } else { word.as_str() };
+                word.starts_with(tail) || tail.starts_with(word)
+            });
+            if let Some((word, _)) = hidden {
+                return Err(RuleError::Invalid {
+                    id: rules[*rule].id.clone(),
+                    message: format!(
+                        "keyword `{keyword}` and the candidate word `{}` overlap: the keyword \
+                         automaton would find only one of them",
+                        word.trim_start()
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The bytes every match of `pattern` starts with, or `None` when the pattern does not bound
@@ -379,11 +454,10 @@ impl Detector<'_> {
             let mut pid = m.pattern().as_usize();
             let mut end = m.end();
             loop {
-                let contexts = &mut self.contexts;
-                accepted = self.set.pattern_rules[pid].iter().find_map(|&rule| {
-                    self.set
-                        .accept(text, rule, m.start(), end, &mut contexts[rule])
-                });
+                let rules = &self.set.pattern_rules[pid];
+                accepted = self
+                    .set
+                    .accept_first(text, rules, m.start(), end, &mut self.contexts);
                 if accepted.is_some() {
                     break;
                 }
@@ -408,30 +482,59 @@ impl Detector<'_> {
         last_end
     }
 
-    fn scan_keywords(&self, text: &str, report: Range<usize>, out: &mut Vec<Finding>) {
+    /// Keyword findings that start at a word start in `report`, and the findings of candidate
+    /// words (after their space) that start there; a candidate word inside an accepted one's
+    /// span is not judged again.
+    fn scan_keywords(&mut self, text: &str, report: Range<usize>, out: &mut Vec<Finding>) {
         let Some(kw) = &self.set.keywords else { return };
-        for m in kw.automaton.find_iter(&text[report.start..]) {
-            let start = report.start + m.start();
-            if start >= report.end {
-                break;
+        // From the space before the report, if there is one: a candidate word's space.
+        let from = match report.start.checked_sub(1) {
+            Some(before) if text.as_bytes()[before] == b' ' => before,
+            _ => report.start,
+        };
+        let mut taken = 0;
+        for m in kw.automaton.find_iter(&text[from..]) {
+            let (start, end) = (from + m.start(), from + m.end());
+            match &kw.terms[m.pattern().as_usize()] {
+                Term::Keyword { rule, tier, term } => {
+                    if start >= report.end {
+                        break;
+                    }
+                    let inside_a_word = text[..start]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric);
+                    if start < report.start || inside_a_word {
+                        continue;
+                    }
+                    out.push(Finding {
+                        rule: *rule,
+                        span: start..end,
+                        value: term.clone(),
+                        confidence: self.set.rules[*rule].tier_confidence(*tier),
+                        checks: &["keyword"],
+                        attributes: Vec::new(),
+                        context: None,
+                    });
+                }
+                Term::Candidate { rules } => {
+                    // The word starts after its space.
+                    let start = start + 1;
+                    if start >= report.end {
+                        break;
+                    }
+                    if start < taken {
+                        continue;
+                    }
+                    let found = self
+                        .set
+                        .accept_first(text, rules, start, end, &mut self.contexts);
+                    if let Some(f) = found {
+                        taken = f.span.end;
+                        out.push(f);
+                    }
+                }
             }
-            if text[..start]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-            {
-                continue;
-            }
-            let (rule, tier, term) = &kw.terms[m.pattern().as_usize()];
-            out.push(Finding {
-                rule: *rule,
-                span: start..report.start + m.end(),
-                value: term.clone(),
-                confidence: self.set.rules[*rule].tier_confidence(*tier),
-                checks: &["keyword"],
-                attributes: Vec::new(),
-                context: None,
-            });
         }
     }
 }
@@ -498,11 +601,10 @@ fn may_precede_word(b: u8) -> bool {
 }
 
 /// The first offset in `from..to` where a capitalised word may start: a byte that may start a
-/// capital after one that may precede a word (or at the text's start). Runs over 16 bytes at a
-/// time without branching, so that the compiler can vectorise it: in Latvian prose most
-/// `0xC4`/`0xC5` bytes are inside words (`pašvaldība`) and are passed over here.
+/// capital after one that may precede a word (or at the text's start). Tests 16 bytes at a
+/// time (see [`word_starts_mask`]): in Latvian prose most `0xC4`/`0xC5` bytes are inside
+/// words (`pašvaldība`) and are passed over there.
 fn next_word_start_candidate(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
-    const CHUNK: usize = 16;
     let candidate =
         |i: usize| may_start_capital(bytes[i]) && (i == 0 || may_precede_word(bytes[i - 1]));
     let mut i = from;
@@ -512,18 +614,84 @@ fn next_word_start_candidate(bytes: &[u8], from: usize, to: usize) -> Option<usi
         }
         i = 1;
     }
-    while i + CHUNK <= to {
-        let here = &bytes[i..i + CHUNK];
-        let before = &bytes[i - 1..i - 1 + CHUNK];
-        let any = here.iter().zip(before).fold(false, |any, (&b, &p)| {
-            any | (may_start_capital(b) & may_precede_word(p))
-        });
-        if any {
-            return (i..i + CHUNK).find(|&j| candidate(j));
+    while i + WORD_CHUNK <= to {
+        let here = bytes[i..i + WORD_CHUNK].try_into().expect("a chunk");
+        let before = bytes[i - 1..i - 1 + WORD_CHUNK]
+            .try_into()
+            .expect("a chunk");
+        let mask = word_starts_mask(here, before);
+        if mask != 0 {
+            return Some(i + mask.trailing_zeros() as usize);
         }
-        i += CHUNK;
+        i += WORD_CHUNK;
     }
     (i..to).find(|&j| candidate(j))
+}
+
+/// Bytes tested at once for a word start.
+const WORD_CHUNK: usize = 16;
+
+/// Bit `j` set where `here[j]` may start a capital and `before[j]` (the byte before it) may
+/// precede a word: [`may_start_capital`] and [`may_precede_word`] on SSE2 registers (part of
+/// every x86-64 processor), 16 bytes in about twenty instructions.
+#[cfg(target_arch = "x86_64")]
+fn word_starts_mask(here: &[u8; WORD_CHUNK], before: &[u8; WORD_CHUNK]) -> u32 {
+    // SAFETY: SSE2 is in the baseline of every x86-64 target.
+    unsafe { word_starts_mask_sse2(here, before) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn word_starts_mask_sse2(here: &[u8; WORD_CHUNK], before: &[u8; WORD_CHUNK]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_loadu_si128,
+        _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
+    };
+    macro_rules! splat {
+        ($b:expr) => {
+            _mm_set1_epi8(i8::from_ne_bytes([$b]))
+        };
+    }
+    // Lanes where `v - low` is at most `span` (unsigned): bytes in `low..=low + span`.
+    macro_rules! within {
+        ($v:expr, $low:expr, $span:expr) => {{
+            let d = _mm_sub_epi8($v, splat!($low));
+            _mm_cmpeq_epi8(_mm_min_epu8(d, splat!($span)), d)
+        }};
+    }
+    // SAFETY: unaligned 16-byte loads from references to 16-byte arrays.
+    let (b, p) = unsafe {
+        (
+            _mm_loadu_si128(here.as_ptr().cast()),
+            _mm_loadu_si128(before.as_ptr().cast()),
+        )
+    };
+    let capital = _mm_or_si128(
+        within!(b, b'A', 25),
+        _mm_cmpeq_epi8(_mm_and_si128(b, splat!(0xFE)), splat!(0xC4)),
+    );
+    let ascii = _mm_cmpgt_epi8(p, splat!(0xFF));
+    let alphanumeric = _mm_or_si128(
+        within!(p, b'0', 9),
+        within!(_mm_or_si128(p, splat!(0x20)), b'a', 25),
+    );
+    let quote = _mm_or_si128(
+        within!(p, 0x9C, 2),
+        _mm_or_si128(
+            _mm_cmpeq_epi8(p, splat!(0xAB)),
+            _mm_cmpeq_epi8(p, splat!(0xBB)),
+        ),
+    );
+    let precedes = _mm_or_si128(_mm_andnot_si128(alphanumeric, ascii), quote);
+    _mm_movemask_epi8(_mm_and_si128(capital, precedes)) as u32
+}
+
+/// Bit `j` set where `here[j]` may start a capital and `before[j]` may precede a word.
+#[cfg(not(target_arch = "x86_64"))]
+fn word_starts_mask(here: &[u8; WORD_CHUNK], before: &[u8; WORD_CHUNK]) -> u32 {
+    (0..WORD_CHUNK).fold(0, |mask, j| {
+        mask | u32::from(may_start_capital(here[j]) && may_precede_word(before[j])) << j
+    })
 }
 
 /// The end of the run of letters at `at` (ASCII letters without decoding).
@@ -536,6 +704,9 @@ pub(crate) fn letters_end(text: &str, at: usize) -> usize {
             i += 1;
         } else if b < 0x80 {
             return i;
+        } else if matches!(b, 0xC4 | 0xC5 | 0xD0 | 0xD1) {
+            // Latin Extended-A (`ā`...`ž`) and the basic Cyrillic block: letters all.
+            i += 2;
         } else {
             match text[i..].chars().next() {
                 Some(c) if c.is_alphabetic() => i += c.len_utf8(),
@@ -582,8 +753,47 @@ impl RuleSet {
         end: usize,
         context: &mut context::ContextScratch,
     ) -> Option<Finding> {
+        let v = self.rules[rule].validator.validate(text, start, end)?;
+        self.judge_validated(text, rule, start, v, context)
+    }
+
+    /// The first of `rules` (in precedence order) that accepts the candidate at `start..end`;
+    /// rules that share a validator (a person's and an organisation's address) share its
+    /// verdict, reached once.
+    fn accept_first(
+        &self,
+        text: &str,
+        rules: &[usize],
+        start: usize,
+        end: usize,
+        contexts: &mut [context::ContextScratch],
+    ) -> Option<Finding> {
+        let mut verdict: Option<(&validators::Validator, Option<validators::Validated>)> = None;
+        rules.iter().find_map(|&rule| {
+            let validator = self.rules[rule].validator;
+            let v = match &verdict {
+                Some((shared, v)) if *shared == validator => v.clone()?,
+                _ => {
+                    let v = validator.validate(text, start, end);
+                    verdict = Some((validator, v.clone()));
+                    v?
+                }
+            };
+            self.judge_validated(text, rule, start, v, &mut contexts[rule])
+        })
+    }
+
+    /// The finding of rule `rule` whose validator accepted the candidate at `start` as `v`,
+    /// when its boundary and context allow it.
+    fn judge_validated(
+        &self,
+        text: &str,
+        rule: usize,
+        start: usize,
+        v: validators::Validated,
+        context: &mut context::ContextScratch,
+    ) -> Option<Finding> {
         let r = &self.rules[rule];
-        let v = r.validator.validate(text, start, end)?;
         let start = v.start.unwrap_or(start);
         if r.boundary == Boundary::Alphanumeric && !boundary_ok(text, start, v.end) {
             return None;
@@ -812,7 +1022,22 @@ mod tests {
             .map(|rules| rules.iter().map(|&r| set.rules[r].id.as_str()).collect())
             .collect();
         let both = vec!["organisation_address", "postal_address"];
-        assert_eq!(shared, [both.clone(), both]);
+        assert_eq!(shared, [both.clone()]);
+        // Their validator's candidate words (street types) are one term for both, in order.
+        let keywords = set.keywords.as_ref().unwrap();
+        let ids = |rules: &[usize]| -> Vec<&str> {
+            rules.iter().map(|&r| set.rules[r].id.as_str()).collect()
+        };
+        let words: Vec<Vec<&str>> = keywords
+            .terms
+            .iter()
+            .filter_map(|t| match t {
+                Term::Candidate { rules } => Some(ids(rules)),
+                Term::Keyword { .. } => None,
+            })
+            .collect();
+        assert!(!words.is_empty());
+        assert!(words.iter().all(|w| *w == both));
         assert_eq!(
             set.regex.as_ref().unwrap().pattern_len(),
             set.pattern_rules.len()
@@ -823,6 +1048,83 @@ mod tests {
             kinds("SIA \"Ābols\", Brīvības ielā 5"),
             ["organisation_address"]
         );
+    }
+
+    /// Street types are candidates after a space in each case form, lower-case or in
+    /// capitals, with or without diacritics; inside a word (`Šķērsiela`), capitalised
+    /// (`Iela 5` starts a sentence) or without a house number they are not addresses.
+    #[test]
+    fn street_types_are_candidate_words_after_a_space() {
+        for text in [
+            "dzīvo Brīvības ielā 5",
+            "dzīvo Brivibas iela 5",
+            "dzīvo BRĪVĪBAS IELĀ 5",
+            "dzīvo BRIVIBAS IELA 5",
+            "dzīvo Krišjāņa Valdemāra gatvē 7",
+            "dzīvo Rīgas bulv. 3",
+            "dzīvo Maskavas šosejā 12",
+            "dzīvo Maskavas sosejas 12",
+        ] {
+            assert_eq!(kinds(text), ["postal_address"], "{text}");
+        }
+        for text in [
+            "Šķērsiela 5 ir slēgta.",
+            "Gaismas ielā notiks svētki.",
+            "Brīvības Iela 5",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}");
+        }
+        // At a window's start, the word's space is just before the report range.
+        let set = RuleSet::builtin().unwrap();
+        let mut det = set.detector();
+        let text = "dzīvo Brīvības ielā 5";
+        let at = text.find("ielā").unwrap();
+        let mut out = Vec::new();
+        det.scan(text, at..text.len(), 0, &mut out);
+        assert!(out.iter().any(|f| set.rules[f.rule].id == "postal_address"));
+        out.clear();
+        det.scan(text, 0..at, 0, &mut out);
+        assert!(!out.iter().any(|f| set.rules[f.rule].id == "postal_address"));
+    }
+
+    /// A keyword that one automaton match would share with a candidate word is refused: the
+    /// automaton would find only one of them.
+    #[test]
+    fn a_keyword_that_hides_a_candidate_word_is_refused() {
+        let rule = |keyword: &str| {
+            format!(
+                "id = \"x\"\nname = \"X\"\nkind = \"special_health\"\ncategory = \"special_category\"\n\
+                 description = \"x\"\nvalidator = \"keyword\"\nnegative_examples = [\"a\"]\n\
+                 [keywords]\nstrong = [\"{keyword}\"]\nweak = []\n[confidence]\nstrong = \"medium\"\n\
+                 weak = \"low\"\n[[examples]]\ntext = \"{keyword}\"\nexpect = \"{keyword}\"\nconfidence = \"medium\"\n"
+            )
+        };
+        let with = |keyword: &str| {
+            let mut rules = RuleSource::default().rules().unwrap();
+            rules.push(rules::parse_rule("x.toml", &rule(keyword)).unwrap());
+            RuleSet::new(rules)
+        };
+        for hiding in ["iel", "ielaicin", "iet uz ielu"] {
+            let refused = with(hiding).unwrap_err().to_string();
+            assert!(refused.contains("overlap"), "{hiding}: {refused}");
+        }
+        if let Err(e) = with("pieteikum") {
+            panic!("no street type starts alike: {e}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The SSE2 word-start test agrees with the byte-by-byte one.
+        #[test]
+        fn word_start_masks_agree_with_the_byte_tests(
+            here in proptest::array::uniform16(proptest::prelude::any::<u8>()),
+            before in proptest::array::uniform16(proptest::prelude::any::<u8>()),
+        ) {
+            let expected = (0..WORD_CHUNK).fold(0u32, |mask, j| {
+                mask | u32::from(may_start_capital(here[j]) && may_precede_word(before[j])) << j
+            });
+            proptest::prop_assert_eq!(word_starts_mask(&here, &before), expected);
+        }
     }
 
     #[test]

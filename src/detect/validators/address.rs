@@ -1,9 +1,12 @@
 //! Postal addresses: a town street with a house number (`Brīvības iela 12-5`, `Krišjāņa Barona
 //! ielā 45 k-2`, `13. janvāra iela 3`, `5. līnija 7`) or a rural house name in quotes with its
 //! parish or county (`"Kalnāji", Mārupes pag., Mārupes nov.`), with the town and the postcode
-//! `LV-NNNN` that follow. The rule's pattern finds the street type (or the opening quote); this
-//! validator reads the street's name back from there and the number, town and postcode forward
-//! (reference people-and-documents.md, Addresses).
+//! `LV-NNNN` that follow. A street type (one of this validator's [candidate words]) or the
+//! rule's pattern (the opening quote) is the candidate; this validator reads the street's name
+//! back from there and the number, town and postcode forward (reference
+//! people-and-documents.md, Addresses).
+//!
+//! [candidate words]: super::Validator::words
 
 use super::{Candidates, Tier, Validated, Validator};
 use crate::detect::{letters_end, without_diacritics};
@@ -25,30 +28,54 @@ pub(super) const VALIDATOR: Validator = Validator {
     birth_date: None,
     column_value: Some(column_value),
     prepare: None,
+    words: Some(candidate_words),
 };
 
-/// Street types: the nominative, and the case forms as written without diacritics
-/// (nominative, genitive, dative, accusative; the locative `ielā` is the nominative without
-/// its diacritics, `bulvārī` the accusative).
-const STREET_TYPES: [(&str, [&str; 4]); 12] = [
-    ("iela", ["iela", "ielas", "ielai", "ielu"]),
-    ("bulvāris", ["bulvaris", "bulvara", "bulvarim", "bulvari"]),
+/// Street types: the nominative, and its case forms as spelled (nominative, genitive,
+/// dative, accusative, locative).
+const STREET_TYPES: [(&str, [&str; 5]); 12] = [
+    ("iela", ["iela", "ielas", "ielai", "ielu", "ielā"]),
+    (
+        "bulvāris",
+        ["bulvāris", "bulvāra", "bulvārim", "bulvāri", "bulvārī"],
+    ),
     (
         "prospekts",
-        ["prospekts", "prospekta", "prospektam", "prospektu"],
+        [
+            "prospekts",
+            "prospekta",
+            "prospektam",
+            "prospektu",
+            "prospektā",
+        ],
     ),
-    ("gatve", ["gatve", "gatves", "gatvei", "gatvi"]),
-    ("aleja", ["aleja", "alejas", "alejai", "aleju"]),
-    ("laukums", ["laukums", "laukuma", "laukumam", "laukumu"]),
-    ("šoseja", ["soseja", "sosejas", "sosejai", "soseju"]),
-    ("dambis", ["dambis", "dambja", "dambim", "dambi"]),
+    ("gatve", ["gatve", "gatves", "gatvei", "gatvi", "gatvē"]),
+    ("aleja", ["aleja", "alejas", "alejai", "aleju", "alejā"]),
+    (
+        "laukums",
+        ["laukums", "laukuma", "laukumam", "laukumu", "laukumā"],
+    ),
+    (
+        "šoseja",
+        ["šoseja", "šosejas", "šosejai", "šoseju", "šosejā"],
+    ),
+    ("dambis", ["dambis", "dambja", "dambim", "dambi", "dambī"]),
     (
         "krastmala",
-        ["krastmala", "krastmalas", "krastmalai", "krastmalu"],
+        [
+            "krastmala",
+            "krastmalas",
+            "krastmalai",
+            "krastmalu",
+            "krastmalā",
+        ],
     ),
-    ("līnija", ["linija", "linijas", "linijai", "liniju"]),
-    ("gāte", ["gate", "gates", "gatei", "gati"]),
-    ("ceļš", ["cels", "cela", "celam", "celu"]),
+    (
+        "līnija",
+        ["līnija", "līnijas", "līnijai", "līniju", "līnijā"],
+    ),
+    ("gāte", ["gāte", "gātes", "gātei", "gāti", "gātē"]),
+    ("ceļš", ["ceļš", "ceļa", "ceļam", "ceļu", "ceļā"]),
 ];
 
 /// Abbreviated street types, with their nominative (shorter ones, `g.`, `d.`, are too often
@@ -88,10 +115,32 @@ const MAX_TAIL_PARTS: usize = 4;
 /// (`Krišjāņa Barona ielā`, for the names rule).
 pub(super) fn is_street_type(word: &str) -> bool {
     let plain = without_diacritics(&word.to_lowercase()).into_owned();
+    street_type(&plain).is_some() || ABBREVIATIONS.iter().any(|(a, _)| *a == plain)
+}
+
+/// The nominative of the street type whose case form, without diacritics, is `plain`.
+fn street_type(plain: &str) -> Option<&'static str> {
     STREET_TYPES
         .iter()
-        .any(|(_, forms)| forms.contains(&plain.as_str()))
-        || ABBREVIATIONS.iter().any(|(a, _)| *a == plain)
+        .find(|(_, forms)| forms.iter().any(|f| without_diacritics(f) == plain))
+        .map(|(nominative, _)| *nominative)
+}
+
+/// The words that start a street address's candidate: each street type's case forms and
+/// abbreviations, in lower case and in capitals, each also without diacritics (`ielā`,
+/// `IELA`, `Gatve`'s `gatvē` and `gatve`).
+fn candidate_words() -> Vec<String> {
+    let spelled = STREET_TYPES
+        .iter()
+        .flat_map(|(_, forms)| forms.iter().copied())
+        .chain(ABBREVIATIONS.iter().map(|(a, _)| *a));
+    let mut words: Vec<String> = spelled
+        .flat_map(|form| [form.to_string(), form.to_uppercase()])
+        .flat_map(|word| [without_diacritics(&word).into_owned(), word])
+        .collect();
+    words.sort();
+    words.dedup();
+    words
 }
 
 fn validate(text: &str, start: usize, _end: usize) -> Option<Validated> {
@@ -104,6 +153,17 @@ fn validate(text: &str, start: usize, _end: usize) -> Option<Validated> {
 /// `Brīvības ielā 12-5, Rīga, LV-1010` from the street type at `start`.
 fn street(text: &str, start: usize) -> Option<Validated> {
     let mut type_end = letters_end(text, start);
+    // No house number after it (`ielā.`, `iela ir`): most street types in prose are no
+    // address, told before anything is allocated.
+    let after = text[type_end..]
+        .strip_prefix('.')
+        .unwrap_or(&text[type_end..]);
+    if !after
+        .strip_prefix(' ')
+        .is_some_and(|rest| rest.starts_with(|c: char| matches!(c, '1'..='9')))
+    {
+        return None;
+    }
     let word = &text[start..type_end];
     let upper = word.chars().all(char::is_uppercase);
     if !upper && !word.chars().all(char::is_lowercase) {
@@ -123,15 +183,10 @@ fn street(text: &str, start: usize) -> Option<Validated> {
             type_end += 1;
             *nominative
         }
-        None => {
-            STREET_TYPES
-                .iter()
-                .find(|(_, forms)| forms.contains(&plain.as_str()))?
-                .0
-        }
+        None => street_type(&plain)?,
     };
-    let (name_start, name) = street_name(text, start, upper)?;
     let (number, number_end, flat) = house_number(text, type_end)?;
+    let (name_start, name) = street_name(text, start, upper)?;
     // Typed without diacritics (`Brivibas bulv.`), the nominative has none either.
     let nominative = if text[name_start..type_end].is_ascii() {
         without_diacritics(nominative).into_owned()

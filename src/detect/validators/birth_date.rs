@@ -20,6 +20,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     birth_date: Some(parse),
     column_value: None,
     prepare: None,
+    words: None,
 };
 
 /// The months in the locative case (`martā`: "in March"), as written without diacritics.

@@ -17,6 +17,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     birth_date: None,
     column_value: None,
     prepare: None,
+    words: None,
 };
 
 fn mask(value: &str) -> String {

@@ -17,6 +17,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     birth_date: None,
     column_value: None,
     prepare: None,
+    words: None,
 };
 
 /// Weights over all eleven digits; a valid number has a weighted sum ≡ 3 (mod 11).

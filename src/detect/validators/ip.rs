@@ -24,6 +24,7 @@ pub(super) const IPV4: Validator = Validator {
     birth_date: None,
     column_value: None,
     prepare: None,
+    words: None,
 };
 
 /// IPv6 addresses, masked to their first two groups.
@@ -37,6 +38,7 @@ pub(super) const IPV6: Validator = Validator {
     birth_date: None,
     column_value: None,
     prepare: None,
+    words: None,
 };
 
 fn mask_v4(value: &str) -> String {

@@ -16,6 +16,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     birth_date: None,
     column_value: None,
     prepare: None,
+    words: None,
 };
 
 /// Keyword rules have no patterns, so nothing comes here to validate.

@@ -18,6 +18,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     birth_date: None,
     column_value: None,
     prepare: None,
+    words: None,
 };
 
 /// The match is the value, without the blanks a pattern may allow inside it (`PA 1234567` is

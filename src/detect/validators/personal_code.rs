@@ -18,6 +18,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     birth_date: Some(old_format_birth_date),
     column_value: None,
     prepare: None,
+    words: None,
 };
 
 fn mask(value: &str) -> String {
