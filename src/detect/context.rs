@@ -329,13 +329,7 @@ mod tests {
     #[test]
     fn keywords_match_in_their_case_forms() {
         for label in [
-            "tālr.",
-            "Tālr.",
-            "TĀLR.",
-            "TāLR.",
-            "talr.",
-            "TALR.",
-            "Talr.",
+            "tālr.", "Tālr.", "TĀLR.", "TāLR.", "talr.", "TALR.", "Talr.",
         ] {
             let text = format!("{label} 161175-19997");
             assert_eq!(apply(&text, "161175-19997").0, Confidence::Low, "{label}");

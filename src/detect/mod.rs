@@ -562,7 +562,14 @@ impl Detector<'_> {
                         .next_back()
                         .is_some_and(char::is_alphanumeric));
             let end = at + c.len_utf8();
-            if !word_start {
+            let rules = &self.set.rules;
+            let wanted = || {
+                self.set
+                    .word_rules
+                    .iter()
+                    .any(|&rule| rules[rule].validator.may_start_a_candidate(&bytes[at..]))
+            };
+            if !word_start || !wanted() {
                 pos = end;
                 continue;
             }
@@ -1022,7 +1029,7 @@ mod tests {
             .map(|rules| rules.iter().map(|&r| set.rules[r].id.as_str()).collect())
             .collect();
         let both = vec!["organisation_address", "postal_address"];
-        assert_eq!(shared, [both.clone()]);
+        assert_eq!(shared, std::slice::from_ref(&both));
         // Their validator's candidate words (street types) are one term for both, in order.
         let keywords = set.keywords.as_ref().unwrap();
         let ids = |rules: &[usize]| -> Vec<&str> {

@@ -8,6 +8,8 @@
 //!
 //! [candidate words]: super::Validator::words
 
+use std::sync::LazyLock;
+
 use super::{Candidates, Tier, Validated, Validator};
 use crate::detect::{letters_end, without_diacritics};
 
@@ -29,6 +31,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     column_value: Some(column_value),
     prepare: None,
     words: Some(candidate_words),
+    word_filter: None,
 };
 
 /// Street types: the nominative, and its case forms as spelled (nominative, genitive,
@@ -120,9 +123,18 @@ pub(super) fn is_street_type(word: &str) -> bool {
 
 /// The nominative of the street type whose case form, without diacritics, is `plain`.
 fn street_type(plain: &str) -> Option<&'static str> {
-    STREET_TYPES
+    static PLAIN_FORMS: LazyLock<Vec<(&str, Vec<String>)>> = LazyLock::new(|| {
+        STREET_TYPES
+            .iter()
+            .map(|(nominative, forms)| {
+                let plain = forms.iter().map(|f| without_diacritics(f).into_owned());
+                (*nominative, plain.collect())
+            })
+            .collect()
+    });
+    PLAIN_FORMS
         .iter()
-        .find(|(_, forms)| forms.iter().any(|f| without_diacritics(f) == plain))
+        .find(|(_, forms)| forms.iter().any(|f| f == plain))
         .map(|(nominative, _)| *nominative)
 }
 

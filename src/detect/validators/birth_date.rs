@@ -21,6 +21,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     column_value: None,
     prepare: None,
     words: None,
+    word_filter: None,
 };
 
 /// The months in the locative case (`martā`: "in March"), as written without diacritics.

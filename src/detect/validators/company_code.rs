@@ -18,6 +18,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     column_value: None,
     prepare: None,
     words: None,
+    word_filter: None,
 };
 
 /// Weights over all eleven digits; a valid number has a weighted sum ≡ 3 (mod 11).

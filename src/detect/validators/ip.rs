@@ -25,6 +25,7 @@ pub(super) const IPV4: Validator = Validator {
     column_value: None,
     prepare: None,
     words: None,
+    word_filter: None,
 };
 
 /// IPv6 addresses, masked to their first two groups.
@@ -39,6 +40,7 @@ pub(super) const IPV6: Validator = Validator {
     column_value: None,
     prepare: None,
     words: None,
+    word_filter: None,
 };
 
 fn mask_v4(value: &str) -> String {

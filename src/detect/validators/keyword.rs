@@ -17,6 +17,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     column_value: None,
     prepare: None,
     words: None,
+    word_filter: None,
 };
 
 /// Keyword rules have no patterns, so nothing comes here to validate.

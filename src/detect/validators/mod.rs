@@ -90,6 +90,7 @@ pub struct Validator {
     column_value: Option<fn(&str) -> Option<String>>,
     prepare: Option<fn()>,
     words: Option<fn() -> Vec<String>>,
+    word_filter: Option<fn(&[u8]) -> bool>,
 }
 
 /// Where a validator's candidates come from, and so what its rules must give.
@@ -194,6 +195,14 @@ impl Validator {
     /// pattern of their own grew every other pattern's lazy-DFA states.
     pub fn words(&self) -> Vec<String> {
         self.words.map(|words| words()).unwrap_or_default()
+    }
+
+    /// Whether the capitalised word at the start of `bytes` may be a candidate at all (for a
+    /// validator of capitalised words): a test of its first bytes, before the detector finds
+    /// the word's end and calls [`Validator::validate`]. `false` only where `validate` would
+    /// reject the word.
+    pub fn may_start_a_candidate(&self, bytes: &[u8]) -> bool {
+        self.word_filter.is_none_or(|may| may(bytes))
     }
 
     /// A table cell's text under a header that names this kind (`Vārds`, `Adrese`), as a value

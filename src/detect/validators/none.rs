@@ -19,6 +19,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     column_value: None,
     prepare: None,
     words: None,
+    word_filter: None,
 };
 
 /// The match is the value, without the blanks a pattern may allow inside it (`PA 1234567` is

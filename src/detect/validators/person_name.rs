@@ -7,7 +7,7 @@
 //! person has one fingerprint. Words around the name that make it a street, school or company
 //! name are in `rules/names/context.toml`.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -35,7 +35,93 @@ pub(super) const VALIDATOR: Validator = Validator {
     column_value: Some(column_value),
     prepare: Some(prepare),
     words: None,
+    word_filter: Some(may_start_a_candidate),
 };
+
+/// Whether the capitalised word at the start of `bytes` may be a candidate: a single letter
+/// (an initial), or a word whose first bytes some first-name form starts with (see
+/// [`WordKey`]). Most capitalised words are told apart here, before their end is found.
+fn may_start_a_candidate(bytes: &[u8]) -> bool {
+    match WordKey::of(bytes) {
+        WordKey::Letters(key) => NAMES.form_starts.contains(key),
+        WordKey::OneLetter | WordKey::Unknown => true,
+    }
+}
+
+/// The first bytes of a word, as the first-name forms' bitmap keys them.
+#[derive(Debug, PartialEq, Eq)]
+enum WordKey {
+    /// The first four bytes of a word of ASCII letters and Latvian letters (`Ā`...`ž`, two
+    /// bytes each), or all of a shorter one, as a number.
+    Letters(u32),
+    /// A word of one letter.
+    OneLetter,
+    /// Another letter or sign among the first bytes: the bitmap cannot tell.
+    Unknown,
+}
+
+impl WordKey {
+    /// The key of the word `bytes` starts with (it ends at the first ASCII byte that is no
+    /// letter, or with `bytes`).
+    fn of(bytes: &[u8]) -> WordKey {
+        // The first five bytes (a fifth for a Latvian letter that starts at the fourth), zeros
+        // past the end; a zero is no letter.
+        let head: [u8; 5] = match bytes.first_chunk() {
+            Some(head) => *head,
+            None => {
+                let mut head = [0; 5];
+                head[..bytes.len()].copy_from_slice(bytes);
+                head
+            }
+        };
+        let (mut len, mut letters) = (0, 0);
+        while len < 4 {
+            len += match head[len] {
+                b if b.is_ascii_alphabetic() => 1,
+                0xC4 | 0xC5 if head[len + 1] & 0xC0 == 0x80 => 2,
+                b if b >= 0x80 => return WordKey::Unknown,
+                _ => break,
+            };
+            letters += 1;
+        }
+        if letters == 1 && len < 4 {
+            return WordKey::OneLetter;
+        }
+        let first = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+        let kept = if len >= 4 {
+            u32::MAX
+        } else {
+            (1 << (8 * len)) - 1
+        };
+        WordKey::Letters(first & kept)
+    }
+}
+
+/// A set of [`WordKey::Letters`] keys as a bitmap of hashed keys (false positives, no false
+/// negatives): 2¹⁸ bits, 32 KiB.
+struct KeyBitmap(Box<[u64]>);
+
+impl KeyBitmap {
+    const BITS: u32 = 18;
+
+    fn new() -> KeyBitmap {
+        KeyBitmap(vec![0; 1 << (Self::BITS - 6)].into_boxed_slice())
+    }
+
+    fn slot(key: u32) -> usize {
+        (key.wrapping_mul(0x9E37_79B9) >> (32 - Self::BITS)) as usize
+    }
+
+    fn insert(&mut self, key: u32) {
+        let slot = Self::slot(key);
+        self.0[slot / 64] |= 1 << (slot % 64);
+    }
+
+    fn contains(&self, key: u32) -> bool {
+        let slot = Self::slot(key);
+        self.0[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
 
 /// Builds the first names' forms table.
 fn prepare() {
@@ -75,6 +161,8 @@ struct Names {
     forms: foldhash::HashMap<String, usize>,
     /// Readings of each form.
     readings: Vec<Vec<FormReading>>,
+    /// The keys of the forms' first bytes (see [`may_start_a_candidate`]).
+    form_starts: KeyBitmap,
     /// First names in the nominative, as listed.
     names: Vec<String>,
     /// Per name: whether it is also an ordinary word (`Liepa`).
@@ -141,7 +229,14 @@ impl Names {
                 .flat_map(|w| [without_diacritics(&w).into_owned(), w])
                 .collect::<HashSet<_>>()
         };
+        let mut form_starts = KeyBitmap::new();
+        for form in forms.keys() {
+            if let WordKey::Letters(key) = WordKey::of(form.as_bytes()) {
+                form_starts.insert(key);
+            }
+        }
         Names {
+            form_starts,
             forms,
             readings,
             names,
@@ -578,6 +673,35 @@ mod tests {
             .filter(|n| n.2 != "first_name")
             .map(|n| n.1)
             .collect()
+    }
+
+    /// The bitmap of the forms' first bytes never turns a form away, whatever follows it
+    /// (a space, a comma, a quotation mark, the text's end), and an initial always passes.
+    #[test]
+    fn every_first_name_form_passes_the_word_filter() {
+        for form in NAMES.forms.keys() {
+            for after in ["", " Bērziņš", ",", "“", "-Ozola", "."] {
+                let text = format!("{form}{after}");
+                assert!(may_start_a_candidate(text.as_bytes()), "{text}");
+            }
+        }
+        for initial in ["J. Bērziņš", "Ā. Liepa", "J.P. Ozols"] {
+            assert!(may_start_a_candidate(initial.as_bytes()), "{initial}");
+        }
+        assert_eq!(WordKey::of("J.".as_bytes()), WordKey::OneLetter);
+        assert_eq!(WordKey::of("Jé".as_bytes()), WordKey::Unknown);
+        assert_eq!(
+            WordKey::of("Jānis".as_bytes()),
+            WordKey::of("Jān".as_bytes())
+        );
+        assert_ne!(WordKey::of("Jā".as_bytes()), WordKey::of("Jān".as_bytes()));
+        // Most capitalised words that are no first name's form stop here.
+        let words = ["Pamatojoties", "Lūdzu", "Valsts", "Sēdē", "Rīkojums"];
+        let passed = words
+            .iter()
+            .filter(|w| may_start_a_candidate(w.as_bytes()))
+            .count();
+        assert!(passed <= 2, "{passed} of {words:?} passed");
     }
 
     #[test]

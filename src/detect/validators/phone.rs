@@ -20,6 +20,7 @@ pub(super) const VALIDATOR: Validator = Validator {
     column_value: None,
     prepare: None,
     words: None,
+    word_filter: None,
 };
 
 fn mask(value: &str) -> String {
