@@ -149,14 +149,7 @@ impl<'c> CsvView<'c> {
     ) -> Vec<ColumnSummary> {
         self.table.finish(&mut self.fields);
         self.scan_fields(None, detector, emit);
-        let ended = self.row_name.finish(detector);
-        emit_name(
-            &mut self.tally,
-            &self.table,
-            &self.column_classes,
-            ended,
-            emit,
-        );
+        self.end_row_name(detector, emit);
         if let Some(header) = self.table.header() {
             let values = self.table.values();
             for (column, text) in header.iter().enumerate() {
@@ -184,20 +177,29 @@ impl<'c> CsvView<'c> {
         }
         self.scan_fields(Some(window), detector, emit);
         if self.row_name.is_before(self.table.position().0) {
-            let ended = self.row_name.finish(detector);
-            emit_name(
-                &mut self.tally,
-                &self.table,
-                &self.column_classes,
-                ended,
-                emit,
-            );
+            self.end_row_name(detector, emit);
         }
         let safe = self
             .table
             .open_captured_field()
             .map_or(to, |start| start.min(to));
         self.lines.advance(window, safe.max(self.lines.position()));
+    }
+
+    /// Ends the row's name and emits it, if it has one.
+    fn end_row_name<'k>(
+        &mut self,
+        detector: &Detector<'_>,
+        emit: &mut impl FnMut(Finding, Location) -> Option<&'k str>,
+    ) {
+        let ended = self.row_name.finish(detector);
+        emit_name(
+            &mut self.tally,
+            &self.table,
+            &self.column_classes,
+            ended,
+            emit,
+        );
     }
 
     /// Classifies the header row's columns and captures the fields of those with a kind.
