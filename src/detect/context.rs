@@ -70,8 +70,9 @@ impl ContextMatcher {
 
     /// Applies the context around `text[start..end]` to a base confidence. `scratch` is the
     /// caller's (one per thread and rule): the window before the last candidate is remembered
-    /// there with its outcome, since a column's cells all have the header as that window. `None` when the rule requires a raising keyword and
-    /// none is there: the candidate is no finding.
+    /// there with its outcome, since a column's cells all have the header as that window.
+    /// `None` when the rule requires a raising keyword and none is there: the candidate is no
+    /// finding.
     pub fn apply(
         &self,
         text: &str,

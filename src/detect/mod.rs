@@ -420,7 +420,7 @@ impl Detector<'_> {
     /// again in another context (a table cell under its header).
     pub fn judge(&mut self, text: &str, rule: usize, span: Range<usize>) -> Option<Finding> {
         self.set
-            .accept(text, rule, span.start, span.end, &mut self.contexts[rule])
+            .accept_first(text, &[rule], span.start, span.end, &mut self.contexts)
     }
 
     fn scan_patterns(
@@ -578,7 +578,7 @@ impl Detector<'_> {
             for &rule in &self.set.word_rules {
                 let found = self
                     .set
-                    .accept(text, rule, at, word_end, &mut self.contexts[rule])
+                    .accept_first(text, &[rule], at, word_end, &mut self.contexts)
                     .filter(|f| f.span.start >= taken);
                 if let Some(f) = found {
                     taken = f.span.end;
@@ -696,6 +696,12 @@ fn word_starts_mask_sse2(here: &[u8; WORD_CHUNK], before: &[u8; WORD_CHUNK]) -> 
 /// Bit `j` set where `here[j]` may start a capital and `before[j]` may precede a word.
 #[cfg(not(target_arch = "x86_64"))]
 fn word_starts_mask(here: &[u8; WORD_CHUNK], before: &[u8; WORD_CHUNK]) -> u32 {
+    word_starts_mask_bytes(here, before)
+}
+
+/// [`word_starts_mask`] a byte at a time: on other processors, and the SSE2 test's reference.
+#[cfg(any(not(target_arch = "x86_64"), test))]
+fn word_starts_mask_bytes(here: &[u8; WORD_CHUNK], before: &[u8; WORD_CHUNK]) -> u32 {
     (0..WORD_CHUNK).fold(0, |mask, j| {
         mask | u32::from(may_start_capital(here[j]) && may_precede_word(before[j])) << j
     })
@@ -751,22 +757,9 @@ fn next_char(text: &str, i: usize) -> usize {
 }
 
 impl RuleSet {
-    /// Validates a candidate of rule `rule` at `start..end`: validator, boundary, context.
-    fn accept(
-        &self,
-        text: &str,
-        rule: usize,
-        start: usize,
-        end: usize,
-        context: &mut context::ContextScratch,
-    ) -> Option<Finding> {
-        let v = self.rules[rule].validator.validate(text, start, end)?;
-        self.judge_validated(text, rule, start, v, context)
-    }
-
-    /// The first of `rules` (in precedence order) that accepts the candidate at `start..end`;
-    /// rules that share a validator (a person's and an organisation's address) share its
-    /// verdict, reached once.
+    /// The first of `rules` (in precedence order) that accepts the candidate at `start..end`:
+    /// validator, boundary, context. Rules that share a validator (a person's and an
+    /// organisation's address) share its verdict, reached once.
     fn accept_first(
         &self,
         text: &str,
@@ -776,30 +769,47 @@ impl RuleSet {
         contexts: &mut [context::ContextScratch],
     ) -> Option<Finding> {
         let mut verdict: Option<(&validators::Validator, Option<validators::Validated>)> = None;
-        rules.iter().find_map(|&rule| {
+        for &rule in rules {
             let validator = self.rules[rule].validator;
-            let v = match &verdict {
-                Some((shared, v)) if *shared == validator => v.clone()?,
-                _ => {
-                    let v = validator.validate(text, start, end);
-                    verdict = Some((validator, v.clone()));
-                    v?
-                }
+            if verdict
+                .as_ref()
+                .is_none_or(|(shared, _)| *shared != validator)
+            {
+                verdict = Some((validator, validator.validate(text, start, end)));
+            }
+            let Some((_, Some(v))) = &verdict else {
+                continue;
             };
-            self.judge_validated(text, rule, start, v, &mut contexts[rule])
-        })
+            if let Some((span, confidence, context)) =
+                self.judge_validated(text, rule, start, v, &mut contexts[rule])
+            {
+                let Some((_, Some(v))) = verdict else {
+                    unreachable!("judged a verdict")
+                };
+                return Some(Finding {
+                    rule,
+                    span,
+                    value: v.value,
+                    confidence,
+                    checks: v.checks,
+                    attributes: v.attributes,
+                    context,
+                });
+            }
+        }
+        None
     }
 
-    /// The finding of rule `rule` whose validator accepted the candidate at `start` as `v`,
-    /// when its boundary and context allow it.
+    /// The span, confidence and context evidence of rule `rule`'s finding, when its validator
+    /// accepted the candidate at `start` as `v` and its boundary and context allow it.
     fn judge_validated(
         &self,
         text: &str,
         rule: usize,
         start: usize,
-        v: validators::Validated,
+        v: &validators::Validated,
         context: &mut context::ContextScratch,
-    ) -> Option<Finding> {
+    ) -> Option<(Range<usize>, Confidence, Option<ContextEvidence>)> {
         let r = &self.rules[rule];
         let start = v.start.unwrap_or(start);
         if r.boundary == Boundary::Alphanumeric && !boundary_ok(text, start, v.end) {
@@ -810,15 +820,7 @@ impl RuleSet {
             Some(ctx) => ctx.apply(text, start, v.end, base, context)?,
             None => (base, None),
         };
-        Some(Finding {
-            rule,
-            span: start..v.end,
-            value: v.value,
-            confidence,
-            checks: v.checks,
-            attributes: v.attributes,
-            context,
-        })
+        Some((start..v.end, confidence, context))
     }
 }
 
@@ -1127,10 +1129,10 @@ mod tests {
             here in proptest::array::uniform16(proptest::prelude::any::<u8>()),
             before in proptest::array::uniform16(proptest::prelude::any::<u8>()),
         ) {
-            let expected = (0..WORD_CHUNK).fold(0u32, |mask, j| {
-                mask | u32::from(may_start_capital(here[j]) && may_precede_word(before[j])) << j
-            });
-            proptest::prop_assert_eq!(word_starts_mask(&here, &before), expected);
+            proptest::prop_assert_eq!(
+                word_starts_mask(&here, &before),
+                word_starts_mask_bytes(&here, &before)
+            );
         }
     }
 

@@ -24,9 +24,7 @@ pub struct CsvView<'c> {
     /// The class and name part of each header column, once the header row is known.
     column_classes: Vec<Option<(&'c ColumnClass, Option<NamePart>)>>,
     fields: Vec<CapturedField>,
-    /// Rules of the findings placed in the current row's classified columns: `(column, rule)`.
-    placed: Vec<(usize, usize)>,
-    placed_row: u64,
+    placed: PlacedInRow,
     row_name: RowName,
     segment: String,
     relabelled: Vec<Finding>,
@@ -42,8 +40,7 @@ impl<'c> CsvView<'c> {
             classes,
             column_classes: Vec::new(),
             fields: Vec::new(),
-            placed: Vec::new(),
-            placed_row: 0,
+            placed: PlacedInRow::default(),
             row_name: RowName::default(),
             segment: String::new(),
             relabelled: Vec::new(),
@@ -93,7 +90,7 @@ impl<'c> CsvView<'c> {
             return;
         }
         if let Some((_, Some(_))) = header {
-            note_placed(&mut self.placed, &mut self.placed_row, row, column, f.rule);
+            self.placed.note(row, column, f.rule);
         }
         // A finding at the highest confidence cannot gain from its header.
         if let Some((header, _)) = header
@@ -269,9 +266,6 @@ impl<'c> CsvView<'c> {
             let restored = (!field.quoted)
                 .then(|| class.restore_number(&field.text))
                 .flatten();
-            let placed_here = |rule: usize| {
-                self.placed_row == field.row && self.placed.contains(&(field.column, rule))
-            };
             let rules = detector.rules();
             // Of the column's kind, or read by the same validator under another rule (an
             // organisation's address in an address column).
@@ -283,11 +277,10 @@ impl<'c> CsvView<'c> {
                     })
                 })
             };
-            let kind_placed = self.placed_row == field.row
-                && self
-                    .placed
-                    .iter()
-                    .any(|&(column, rule)| column == field.column && reads_kind(rule));
+            let kind_placed = self
+                .placed
+                .rules_in(field.row, field.column)
+                .any(reads_kind);
             if restored.is_none() && kind_placed {
                 continue;
             }
@@ -301,7 +294,12 @@ impl<'c> CsvView<'c> {
             );
             let mut found = std::mem::take(&mut self.relabelled);
             if restored.is_none() {
-                found.retain(|f| !placed_here(f.rule));
+                let placed = &self.placed;
+                found.retain(|f| {
+                    !placed
+                        .rules_in(field.row, field.column)
+                        .any(|r| r == f.rule)
+                });
             }
             found.extend(column_fallback(detector, class, value, &found));
             for f in found.drain(..) {
@@ -358,20 +356,37 @@ fn relabel(
         .find(|g| g.rule == rule && g.span.start == start)
 }
 
-/// Notes in `placed` (of row `placed_row`) that a finding of `rule` was placed in `column` of
-/// `row`.
-fn note_placed(
-    placed: &mut Vec<(usize, usize)>,
-    placed_row: &mut u64,
+/// The rules of the findings placed in one row's classified columns.
+#[derive(Debug, Default)]
+struct PlacedInRow {
     row: u64,
-    column: usize,
-    rule: usize,
-) {
-    if row != *placed_row {
-        placed.clear();
-        *placed_row = row;
+    /// `(column, rule)` per finding.
+    cells: Vec<(usize, usize)>,
+}
+
+impl PlacedInRow {
+    /// Notes that a finding of `rule` was placed in `column` of `row`; a new row forgets the
+    /// last one.
+    fn note(&mut self, row: u64, column: usize, rule: usize) {
+        if row != self.row {
+            self.cells.clear();
+            self.row = row;
+        }
+        self.cells.push((column, rule));
     }
-    placed.push((column, rule));
+
+    /// The rules of the findings placed in `column` of `row`.
+    fn rules_in(&self, row: u64, column: usize) -> impl Iterator<Item = usize> + '_ {
+        let cells = if row == self.row {
+            &self.cells[..]
+        } else {
+            &[]
+        };
+        cells
+            .iter()
+            .filter(move |&&(c, _)| c == column)
+            .map(|&(_, rule)| rule)
+    }
 }
 
 /// The header text and class of `column`, when the table has a header row.

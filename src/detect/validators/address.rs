@@ -139,8 +139,8 @@ fn street_type(plain: &str) -> Option<&'static str> {
 }
 
 /// The words that start a street address's candidate: each street type's case forms and
-/// abbreviations, in lower case and in capitals, each also without diacritics (`ielā`,
-/// `IELA`, `Gatve`'s `gatvē` and `gatve`).
+/// abbreviations, in lower case and in capitals, each also without diacritics (`ielā`, `iela`,
+/// `IELĀ`, `IELA`).
 fn candidate_words() -> Vec<String> {
     let spelled = STREET_TYPES
         .iter()
@@ -167,13 +167,8 @@ fn street(text: &str, start: usize) -> Option<Validated> {
     let mut type_end = letters_end(text, start);
     // No house number after it (`ielā.`, `iela ir`): most street types in prose are no
     // address, told before anything is allocated.
-    let after = text[type_end..]
-        .strip_prefix('.')
-        .unwrap_or(&text[type_end..]);
-    if !after
-        .strip_prefix(' ')
-        .is_some_and(|rest| rest.starts_with(|c: char| matches!(c, '1'..='9')))
-    {
+    let dot = usize::from(text[type_end..].starts_with('.'));
+    if !number_follows(text, type_end + dot) {
         return None;
     }
     let word = &text[start..type_end];
@@ -287,14 +282,24 @@ fn is_month(word: &str) -> bool {
     MONTHS.contains(&without_diacritics(&word.to_lowercase()).as_ref())
 }
 
+/// Whether a space and a house number's first digit (not `0`) stand at `at`.
+fn number_follows(text: &str, at: usize) -> bool {
+    text[at..]
+        .strip_prefix(' ')
+        .is_some_and(|rest| rest.starts_with(|c: char| matches!(c, '1'..='9')))
+}
+
 /// The house number after the street type at `at` (one space between): `12`, `12A`, with a
 /// block (`k-2`, `k. 2`) and a flat (`-5`, ` - 5`, ` dz. 5`). Returns the number as written
 /// normalised (`12A k-2-5`), where it ends, and whether it names a flat.
 fn house_number(text: &str, at: usize) -> Option<(String, usize, bool)> {
-    let rest = text[at..].strip_prefix(' ')?;
+    if !number_follows(text, at) {
+        return None;
+    }
+    let rest = &text[at + 1..];
     let mut pos = at + 1;
     let digits = leading_digits(rest);
-    if !(1..=4).contains(&digits) || rest.starts_with('0') {
+    if digits > 4 {
         return None;
     }
     let mut number = rest[..digits].to_string();
