@@ -2,12 +2,12 @@
 //! validators, boundaries and context keywords run only on candidates.
 
 mod context;
+mod literals;
 pub mod rules;
 pub mod validators;
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta::{self, Regex};
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, PatternID};
@@ -15,6 +15,7 @@ use regex_syntax::hir::literal;
 
 use crate::inventory::{Confidence, ContextEvidence};
 use context::ContextMatcher;
+use literals::{Literals, LiteralsCache};
 pub use rules::{Boundary, Rule, RuleError, RuleSource};
 use validators::{Candidates, Tier};
 
@@ -63,7 +64,7 @@ pub struct RuleSet {
 /// All keyword-rule terms and validators' candidate words in one automaton.
 #[derive(Debug)]
 struct KeywordMatcher {
-    automaton: AhoCorasick,
+    automaton: Literals,
     /// What each automaton pattern is.
     terms: Vec<Term>,
 }
@@ -182,11 +183,7 @@ impl RuleSet {
         let keywords = if variants.is_empty() {
             None
         } else {
-            let automaton = AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&variants)
-                .map_err(|e| RuleError::Compile(e.to_string()))?;
+            let automaton = Literals::new(&variants).map_err(RuleError::Compile)?;
             Some(KeywordMatcher { automaton, terms })
         };
         let contexts = rules
@@ -224,6 +221,7 @@ impl RuleSet {
         Detector {
             set: self,
             cache: self.regex.as_ref().map(Regex::create_cache),
+            keyword_cache: self.keywords.as_ref().map(|k| k.automaton.cache()),
             contexts: self.rules.iter().map(|_| Default::default()).collect(),
         }
     }
@@ -362,6 +360,7 @@ pub fn without_diacritics(text: &str) -> std::borrow::Cow<'_, str> {
 pub struct Detector<'r> {
     set: &'r RuleSet,
     cache: Option<meta::Cache>,
+    keyword_cache: Option<LiteralsCache>,
     /// Context scratch space, one per rule.
     contexts: Vec<context::ContextScratch>,
 }
@@ -486,16 +485,18 @@ impl Detector<'_> {
     /// words (after their space) that start there; a candidate word inside an accepted one's
     /// span is not judged again.
     fn scan_keywords(&mut self, text: &str, report: Range<usize>, out: &mut Vec<Finding>) {
-        let Some(kw) = &self.set.keywords else { return };
+        let (Some(kw), Some(cache)) = (&self.set.keywords, self.keyword_cache.as_mut()) else {
+            return;
+        };
         // From the space before the report, if there is one: a candidate word's space.
         let from = match report.start.checked_sub(1) {
             Some(before) if text.as_bytes()[before] == b' ' => before,
             _ => report.start,
         };
         let mut taken = 0;
-        for m in kw.automaton.find_iter(&text[from..]) {
-            let (start, end) = (from + m.start(), from + m.end());
-            match &kw.terms[m.pattern().as_usize()] {
+        for m in kw.automaton.find_iter(cache, text.as_bytes(), from) {
+            let (start, end) = (m.start, m.end);
+            match &kw.terms[m.literal] {
                 Term::Keyword { rule, tier, term } => {
                     if start >= report.end {
                         break;
