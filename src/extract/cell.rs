@@ -13,16 +13,24 @@ pub enum CellValue<'a> {
 
 /// The A1 reference of a zero-based `(row, column)`: `(6, 2)` → `C7`.
 pub fn a1(position: (u32, u32)) -> String {
+    a1_of_row(u64::from(position.0) + 1, position.1)
+}
+
+/// The A1 reference of 1-based `row` (a CSV file's may pass 2³²) and 0-based `column`.
+pub fn a1_of_row(row: u64, column: u32) -> String {
     // Built by hand: this runs for every cell, and `format!` was 5 % of a workbook's scan.
     let mut cell = String::with_capacity(16);
-    push_column_name(&mut cell, position.1);
-    let mut digits = [0u8; 10];
-    let mut row = u64::from(position.0) + 1;
+    push_column_name(&mut cell, column);
+    let mut digits = [0u8; 20];
+    let mut row = row;
     let mut start = digits.len();
-    while row > 0 {
+    loop {
         start -= 1;
         digits[start] = b'0' + (row % 10) as u8;
         row /= 10;
+        if row == 0 {
+            break;
+        }
     }
     cell.extend(digits[start..].iter().map(|&d| char::from(d)));
     cell
@@ -64,5 +72,6 @@ mod tests {
         assert_eq!(a1((0, 702)), "AAA1");
         assert_eq!(a1((1_048_575, 16_383)), "XFD1048576");
         assert_eq!(a1((u32::MAX, u32::MAX)), "MWLQKWV4294967296");
+        assert_eq!(a1_of_row(u64::MAX, 0), "A18446744073709551615");
     }
 }

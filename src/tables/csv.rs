@@ -7,7 +7,7 @@ use super::{
 use crate::detect::validators::Candidates;
 use crate::detect::{Detector, Finding};
 use crate::extract::Format;
-use crate::extract::cell::column_name;
+use crate::extract::cell::a1_of_row;
 use crate::extract::delimited::{CapturedField, DelimitedTable};
 use crate::extract::text::{LineTracker, Window};
 use crate::inventory::{ColumnSummary, Confidence, Location};
@@ -318,11 +318,7 @@ impl<'c> CsvView<'c> {
 
 /// The cell name of 1-based `row` and 0-based `column`.
 fn cell_name(row: u64, column: usize) -> String {
-    format!("{}{row}", column_letters(column))
-}
-
-fn column_letters(column: usize) -> String {
-    column_name(column_number(column))
+    a1_of_row(row, column_number(column))
 }
 
 /// A CSV column's index as a spreadsheet column number (CSV has no more than 2³² columns).
