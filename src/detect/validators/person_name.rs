@@ -64,6 +64,12 @@ impl WordKey {
     /// The key of the word `bytes` starts with (it ends at the first ASCII byte that is no
     /// letter, or with `bytes`).
     fn of(bytes: &[u8]) -> WordKey {
+        // Most often: four ASCII letters.
+        if let Some(head) = bytes.first_chunk::<4>()
+            && head.iter().all(u8::is_ascii_alphabetic)
+        {
+            return WordKey::Letters(u32::from_le_bytes(*head));
+        }
         // The first five bytes (a fifth for a Latvian letter that starts at the fourth), zeros
         // past the end; a zero is no letter.
         let head: [u8; 5] = match bytes.first_chunk() {
@@ -588,39 +594,63 @@ const MAX_COLUMN_NAME_WORDS: usize = 5;
 /// `-` or `'` inside, or an initial's dot), each capitalised or in capitals, the first not an
 /// organisation's form (`SIA`). Capitals are written capitalised (`BĒRZIŅŠ` → `Bērziņš`).
 fn column_value(text: &str) -> Option<String> {
-    let first = text.split_whitespace().next()?;
-    if text.split_whitespace().nth(MAX_COLUMN_NAME_WORDS).is_some() {
-        return None;
-    }
-    let letters = text.chars().filter(|c| c.is_alphabetic()).take(2).count();
-    if letters < 2 || NAMES.organisation_forms.contains(&first.to_lowercase()) {
-        return None;
-    }
-    let lower_particle = |w: &str| matches!(w, "van" | "von" | "de" | "der" | "da" | "di" | "la");
     let mut value = String::with_capacity(text.len());
+    let mut letters = 0;
     for (i, word) in text.split_whitespace().enumerate() {
+        if i == MAX_COLUMN_NAME_WORDS
+            || (i == 0 && NAMES.organisation_forms.contains(&word.to_lowercase()))
+        {
+            return None;
+        }
         if i > 0 {
             value.push(' ');
-            if lower_particle(word) {
+            if matches!(word, "van" | "von" | "de" | "der" | "da" | "di" | "la") {
                 value.push_str(word);
+                letters += word.len();
                 continue;
             }
         }
         let body = word.strip_suffix('.').unwrap_or(word);
-        let parts_ok = body.split(['-', '\'']).all(|part| {
-            let mut chars = part.chars();
-            chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_alphabetic)
-        });
-        let initial = body.len() < word.len() && body.chars().nth(1).is_none();
-        if !parts_ok || (body.len() < word.len() && !initial) {
+        let initial = body.len() < word.len();
+        // Parts split at `-` and `'`, each a capital and letters; the first part up to a `-`
+        // in capitals (`BĒRZIŅŠ`) or capitalised, or neither.
+        let (mut part_start, mut upper, mut in_first) = (true, true, true);
+        let (mut chars, mut rest) = (0, false);
+        for c in body.chars() {
+            if matches!(c, '-' | '\'') {
+                if part_start {
+                    return None;
+                }
+                part_start = true;
+                in_first &= c != '-';
+                // An apostrophe in the first part: neither in capitals nor capitalised.
+                upper &= !in_first;
+                continue;
+            }
+            if part_start {
+                if !c.is_uppercase() {
+                    return None;
+                }
+                part_start = false;
+            } else if !c.is_alphabetic() {
+                return None;
+            } else if in_first {
+                upper &= c.is_uppercase();
+                rest = true;
+            }
+            chars += 1;
+        }
+        if part_start || (initial && chars > 1) {
             return None;
         }
-        match shape(body.split('-').next().unwrap_or(body)) {
-            Some(Shape::Upper) if !initial => value.push_str(&capitalise_parts(body)),
-            _ => value.push_str(word),
+        letters += chars;
+        if upper && rest && !initial {
+            value.push_str(&capitalise_parts(body));
+        } else {
+            value.push_str(word);
         }
     }
-    Some(value)
+    (letters >= 2).then_some(value)
 }
 
 /// Initials only: `Jānis Bērziņš` → `J. B.`, `Anna Liepiņa-Ozola` → `A. L.-O.`.
@@ -804,6 +834,13 @@ mod tests {
         assert_eq!(cell("J. Bērziņš").as_deref(), Some("J. Bērziņš"));
         assert_eq!(cell("Jānis van Dijk").as_deref(), Some("Jānis van Dijk"));
         assert_eq!(cell("O'Brien").as_deref(), Some("O'Brien"));
+        assert_eq!(
+            cell("LIEPIŅA-OZOLA ANNA").as_deref(),
+            Some("Liepiņa-Ozola Anna")
+        );
+        assert_eq!(cell("D'ARC").as_deref(), Some("D'ARC"));
+        assert_eq!(cell("A B").as_deref(), Some("A B"));
+        assert_eq!(cell("J. P. Bērziņš").as_deref(), Some("J. P. Bērziņš"));
         for not_a_name in [
             "",
             "-",
@@ -813,6 +850,13 @@ mod tests {
             "SIA Kalns",
             "Jānis 2",
             "Rīga, Brīvības 1",
+            "J.",
+            "Anna-",
+            "Anna--Ozola",
+            "-Anna",
+            "Jā.",
+            "van Dijk",
+            "Anna Marija Elza Ilze Līga Bērziņa",
         ] {
             assert_eq!(cell(not_a_name), None, "{not_a_name}");
         }
