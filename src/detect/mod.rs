@@ -348,8 +348,12 @@ pub fn without_diacritics(text: &str) -> std::borrow::Cow<'_, str> {
         ('Ū', 'U'),
         ('Ž', 'Z'),
     ];
-    let plain = |c: char| LATVIAN.iter().find(|(l, _)| *l == c).map(|(_, p)| *p);
-    if text.chars().all(|c| plain(c).is_none()) {
+    let plain = |c: char| {
+        (!c.is_ascii())
+            .then(|| LATVIAN.iter().find(|(l, _)| *l == c).map(|(_, p)| *p))
+            .flatten()
+    };
+    if text.is_ascii() || text.chars().all(|c| plain(c).is_none()) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(text.chars().map(|c| plain(c).unwrap_or(c)).collect())

@@ -66,26 +66,26 @@ pub fn first_name_forms(name: &str) -> Vec<(String, Option<Gender>, Case)> {
     let mut push = |form: String, case| out.push((form, Some(gender), case));
     push(name.to_string(), Nominative);
     if let Some(stem) = name.strip_suffix("is") {
-        push(format!("{}a", alternate(stem)), Genitive);
-        push(format!("{stem}a"), Genitive);
-        push(format!("{stem}im"), Dative);
-        push(format!("{stem}i"), Accusative);
+        push(with_ending(&alternate(stem), "a"), Genitive);
+        push(with_ending(stem, "a"), Genitive);
+        push(with_ending(stem, "im"), Dative);
+        push(with_ending(stem, "i"), Accusative);
     } else if let Some(stem) = name.strip_suffix("us") {
         push(name.to_string(), Genitive);
-        push(format!("{stem}um"), Dative);
-        push(format!("{stem}u"), Accusative);
+        push(with_ending(stem, "um"), Dative);
+        push(with_ending(stem, "u"), Accusative);
     } else if let Some(stem) = name.strip_suffix(['s', 'š']) {
-        push(format!("{stem}a"), Genitive);
-        push(format!("{stem}am"), Dative);
-        push(format!("{stem}u"), Accusative);
+        push(with_ending(stem, "a"), Genitive);
+        push(with_ending(stem, "am"), Dative);
+        push(with_ending(stem, "u"), Accusative);
     } else if let Some(stem) = name.strip_suffix('a') {
-        push(format!("{stem}as"), Genitive);
-        push(format!("{stem}ai"), Dative);
-        push(format!("{stem}u"), Accusative);
+        push(with_ending(stem, "as"), Genitive);
+        push(with_ending(stem, "ai"), Dative);
+        push(with_ending(stem, "u"), Accusative);
     } else if let Some(stem) = name.strip_suffix('e') {
-        push(format!("{stem}es"), Genitive);
-        push(format!("{stem}ei"), Dative);
-        push(format!("{stem}i"), Accusative);
+        push(with_ending(stem, "es"), Genitive);
+        push(with_ending(stem, "ei"), Dative);
+        push(with_ending(stem, "i"), Accusative);
     } else {
         // -o: not declined.
         for case in [Genitive, Dative, Accusative] {
@@ -93,6 +93,14 @@ pub fn first_name_forms(name: &str) -> Vec<(String, Option<Gender>, Case)> {
         }
     }
     out
+}
+
+/// `stem` followed by `ending` (`format!` was an eighth of building the forms table).
+fn with_ending(stem: &str, ending: &str) -> String {
+    let mut form = String::with_capacity(stem.len() + ending.len());
+    form.push_str(stem);
+    form.push_str(ending);
+    form
 }
 
 /// The 2nd declension's genitive stem: the last consonant (or pair) alternated.

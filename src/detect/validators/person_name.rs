@@ -198,21 +198,29 @@ impl Names {
             ambiguous.push(marked);
         }
         let mut readings: Vec<Vec<FormReading>> = Vec::new();
-        let mut forms = foldhash::HashMap::default();
+        // About four forms a name, four variants a form.
+        let mut forms: foldhash::HashMap<String, usize> =
+            foldhash::HashMap::with_capacity_and_hasher(16 * names.len(), Default::default());
         for (i, name) in names.iter().enumerate() {
             for (form, gender, case) in declension::first_name_forms(name) {
                 let upper = form.to_uppercase();
+                let (plain_form, plain_upper) =
+                    (without_diacritics(&form), without_diacritics(&upper));
                 for (variant, plain) in [
-                    (without_diacritics(&form).into_owned(), true),
-                    (without_diacritics(&upper).into_owned(), true),
-                    (form.clone(), false),
-                    (upper, false),
+                    (&*plain_form, true),
+                    (&*plain_upper, true),
+                    (form.as_str(), false),
+                    (upper.as_str(), false),
                 ] {
-                    let plain = plain && variant != form && variant != form.to_uppercase();
-                    let slot = *forms.entry(variant).or_insert_with(|| {
-                        readings.push(Vec::new());
-                        readings.len() - 1
-                    });
+                    let plain = plain && variant != form && variant != upper;
+                    let slot = match forms.get(variant) {
+                        Some(&slot) => slot,
+                        None => {
+                            readings.push(Vec::new());
+                            forms.insert(variant.to_string(), readings.len() - 1);
+                            readings.len() - 1
+                        }
+                    };
                     let reading = FormReading {
                         name: i as u32,
                         gender,
