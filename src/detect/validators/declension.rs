@@ -43,6 +43,8 @@ pub enum Case {
 use Case::{Accusative, Dative, Genitive, Nominative};
 use Gender::{Female, Male};
 
+// The first names' forms are made by the build script (see `name_forms.rs`) and by tests.
+#[cfg_attr(not(test), allow(dead_code))]
 /// The gender of a first name, from its ending (`-a`, `-e` feminine; `-s`, `-š`, `-o`
 /// masculine); `None` for names in other vowels (Naomi, Renē), which are not declined.
 pub fn first_name_gender(name: &str) -> Option<Gender> {
@@ -53,6 +55,8 @@ pub fn first_name_gender(name: &str) -> Option<Gender> {
     }
 }
 
+// The first names' forms are made by the build script (see `name_forms.rs`) and by tests.
+#[cfg_attr(not(test), allow(dead_code))]
 /// Every case form of a first name given in the nominative, with the gender and case of each
 /// (a form may appear twice: the 2nd declension's genitive with and without alternation).
 pub fn first_name_forms(name: &str) -> Vec<(String, Option<Gender>, Case)> {
@@ -95,6 +99,8 @@ pub fn first_name_forms(name: &str) -> Vec<(String, Option<Gender>, Case)> {
     out
 }
 
+// The first names' forms are made by the build script (see `name_forms.rs`) and by tests.
+#[cfg_attr(not(test), allow(dead_code))]
 /// `stem` followed by `ending` (`format!` was an eighth of building the forms table).
 fn with_ending(stem: &str, ending: &str) -> String {
     let mut form = String::with_capacity(stem.len() + ending.len());
@@ -103,6 +109,8 @@ fn with_ending(stem: &str, ending: &str) -> String {
     form
 }
 
+// The first names' forms are made by the build script (see `name_forms.rs`) and by tests.
+#[cfg_attr(not(test), allow(dead_code))]
 /// The 2nd declension's genitive stem: the last consonant (or pair) alternated.
 fn alternate(stem: &str) -> String {
     const PAIRS: [(&str, &str); 19] = [

@@ -12,6 +12,8 @@ mod email;
 mod iban;
 mod ip;
 mod keyword;
+#[cfg(test)]
+mod name_forms;
 mod none;
 mod person_name;
 mod personal_code;
